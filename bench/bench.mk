@@ -1,0 +1,62 @@
+# Benchmarks (bench/): C microbenchmarks and the floor launcher, run by scripts/bench.py.
+#
+#   make bench                  quick mode (default; BENCH_MODE=full for the long run)
+#   make bench-quick            what `make evaluate` runs: under 3 minutes on 2 cores
+#   make bench-full
+#   make bench-smoke            part of `make test`: tiny counts, checks the files only
+#
+# Results go to results/bench/local-<date>/ (ignored by git) unless BENCH_OUT is set.
+BENCH_MODE ?= quick
+BENCH_OUT  ?=
+BENCH_DIR  := $(BUILD)/bench
+BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o
+# Everything that runs inside a void or is timed is static: no dynamic loading in the
+# numbers unless a benchmark is about dynamic loading.
+BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic throughput floor
+BENCH_TINY  := tiny tiny-libc tiny-dyn
+BENCH_BINS  := $(BENCH_PROGS:%=$(BENCH_DIR)/%) $(BENCH_TINY:%=$(BENCH_DIR)/%)
+# The libc-free tiny has its own _start for these two architectures only.
+BENCH_NOLIBC := $(if $(filter x86_64 aarch64,$(shell uname -m)),-DTINY_NOLIBC -nostdlib,)
+
+.PHONY: bench bench-quick bench-full bench-smoke bench-bins deps-bench
+all: bench-bins
+bench-bins: $(BENCH_BINS)
+
+deps-bench:
+	@$(DEPS) bench
+
+$(BENCH_DIR)/%.o: bench/%.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BENCH_PROGS:%=$(BENCH_DIR)/%): $(BENCH_DIR)/%: $(BENCH_DIR)/%.o $(BENCH_LIB)
+	$(CC) -static $(LDFLAGS) -o $@ $^ -lpthread
+
+$(BENCH_DIR)/tiny: bench/tiny.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -fno-stack-protector $(BENCH_NOLIBC) -o $@ $<
+$(BENCH_DIR)/tiny-libc: bench/tiny.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $<
+$(BENCH_DIR)/tiny-dyn: bench/tiny.c | deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+BENCH_RUN = $(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
+            $(if $(BENCH_OUT),--out $(BENCH_OUT))
+
+bench: bench-bins | deps-bench
+	$(BENCH_RUN) $(BENCH_MODE)
+bench-quick: bench-bins | deps-bench
+	$(BENCH_RUN) quick
+bench-full: bench-bins | deps-bench
+	$(BENCH_RUN) full
+# No timing is checked: only that every benchmark runs and writes well-formed files.
+bench-smoke: bench-bins
+	@rm -rf $(BENCH_DIR)/smoke
+	$(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
+	    --out $(BENCH_DIR)/smoke smoke
+	$(PYTHON) scripts/bench_check.py $(BENCH_DIR)/smoke
+
+EVALUATE_TARGETS += bench-quick
+TEST_TARGETS += bench-smoke

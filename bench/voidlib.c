@@ -1,0 +1,149 @@
+/* The steps of voiding a mount namespace (see voidlib.h). */
+#include "voidlib.h"
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int void_map_ids(uid_t uid, gid_t gid)
+{
+    char line[64];
+
+    if (write_file("/proc/self/setgroups", "deny") < 0)
+        return -1;
+    snprintf(line, sizeof line, "%u %u 1", (unsigned)uid, (unsigned)uid);
+    if (write_file("/proc/self/uid_map", line) < 0)
+        return -1;
+    snprintf(line, sizeof line, "%u %u 1", (unsigned)gid, (unsigned)gid);
+    return write_file("/proc/self/gid_map", line);
+}
+
+int void_make_private(void)
+{
+    return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+int void_tmpfs(const char *dir)
+{
+    return mount("void", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+}
+
+int void_pivot(const char *dir)
+{
+    char old[PATH_MAX];
+
+    if (snprintf(old, sizeof old, "%s%s", dir, VOID_OLD) >= (int)sizeof old) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (mkdir(old, 0700) < 0 || syscall(SYS_pivot_root, dir, old) < 0)
+        return -1;
+    return chdir("/");
+}
+
+/* mkdir -p of dst's parents. The new root is a fresh tmpfs that only this process has
+ * written to, so no component can be a symlink planted by someone else. */
+static int make_parents(const char *dst)
+{
+    char path[PATH_MAX];
+    size_t len = strlen(dst);
+
+    if (len >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, dst, len + 1);
+    for (char *p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+        *p = '\0';
+        if (mkdir(path, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}
+
+/* Creates the mount point: a directory for a directory, an empty file otherwise. */
+static int make_mount_point(const char *src, const char *dst)
+{
+    struct stat st;
+    int fd;
+
+    if (stat(src, &st) < 0 || make_parents(dst) < 0)
+        return -1;
+    if (S_ISDIR(st.st_mode))
+        return mkdir(dst, 0755) < 0 && errno != EEXIST ? -1 : 0;
+    fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+int void_bind(const char *src, const char *dst)
+{
+    char old[PATH_MAX];
+    struct mount_attr attr = {
+        .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+    };
+
+    if (snprintf(old, sizeof old, "%s%s", VOID_OLD, src) >= (int)sizeof old) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (make_mount_point(old, dst) < 0)
+        return -1;
+    if (mount(old, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return -1;
+    /* mount_setattr only adds flags, so it works on mounts locked by a user namespace
+     * where a MS_REMOUNT would have to repeat every locked flag. */
+    return mount_setattr(AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof attr);
+}
+
+int void_detach(void)
+{
+    if (umount2(VOID_OLD, MNT_DETACH) < 0)
+        return -1;
+    return rmdir(VOID_OLD);
+}
+
+static _Noreturn void void_child(const char *stage, char *const argv[],
+                                 const struct void_bind_spec *binds, size_t nbinds,
+                                 uid_t uid, gid_t gid)
+{
+    static char *const envp[] = { NULL };
+
+    if (void_map_ids(uid, gid) < 0)
+        child_die("user: map ids");
+    if (void_make_private() < 0)
+        child_die("mount: make / private");
+    if (void_tmpfs(stage) < 0)
+        child_die("mount: tmpfs");
+    if (void_pivot(stage) < 0)
+        child_die("mount: pivot_root");
+    if (void_bind(argv[0], argv[0]) < 0)
+        child_die("mount: bind program");
+    for (size_t i = 0; i < nbinds; i++)
+        if (void_bind(binds[i].src, binds[i].dst) < 0)
+            child_die("mount: bind");
+    if (void_detach() < 0)
+        child_die("mount: detach old root");
+    execve(argv[0], argv, envp);
+    child_die("exec");
+}
+
+pid_t void_spawn(uint64_t flags, const char *stage, char *const argv[],
+                 const struct void_bind_spec *binds, size_t nbinds, uid_t uid, gid_t gid)
+{
+    pid_t pid = clone3_fork(flags);
+
+    if (pid == 0)
+        void_child(stage, argv, binds, nbinds, uid, gid);
+    return pid;
+}

@@ -1,0 +1,39 @@
+/* The steps of voiding a mount namespace, one function each, so that the floor launcher
+ * and the mount benchmarks run exactly the same code and the benchmarks can time each
+ * step. Every function returns 0 or -1 with errno set; none prints. */
+#ifndef BENCH_VOIDLIB_H
+#define BENCH_VOIDLIB_H
+
+#include <sys/types.h>
+
+/* Where the old root sits between pivot_root and detach (inside the new root). */
+#define VOID_OLD "/.old"
+
+/* Maps uid and gid to themselves in the caller's new user namespace (setgroups denied);
+ * without a map, creating files in the new root fails with EOVERFLOW. */
+int void_map_ids(uid_t uid, gid_t gid);
+/* Stops propagation both ways: without it the detach below would reach the host. */
+int void_make_private(void);
+/* Mounts the empty tmpfs that becomes the new root on dir. */
+int void_tmpfs(const char *dir);
+/* Pivots into dir (a mount point), leaving the old root at VOID_OLD. */
+int void_pivot(const char *dir);
+/* After void_pivot: binds host path src (read through the old root) at dst in the new
+ * root, recursively, read-only, nosuid, nodev; creates dst's parents as directories. */
+int void_bind(const char *src, const char *dst);
+/* Detaches the old root and removes its mount point. */
+int void_detach(void);
+
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct void_bind_spec { const char *src, *dst; };
+
+/* The whole floor sequence: a fork-like clone3 with flags whose child maps ids, voids the
+ * mount namespace (staged on stage), binds argv[0] and each of binds, detaches and execs
+ * argv with an empty environment. Returns the child's pid, or -1 if clone3 failed; a
+ * failing step in the child prints it and exits 1. uid/gid: the caller's, read before. */
+pid_t void_spawn(uint64_t flags, const char *stage, char *const argv[],
+                 const struct void_bind_spec *binds, size_t nbinds, uid_t uid, gid_t gid);
