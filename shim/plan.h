@@ -21,6 +21,8 @@ enum op_flag {
     OP_RW      = 1u << 0,  /* writable (binds are read-only by default) */
     OP_DEVICES = 1u << 1,  /* device nodes usable (binds are nodev by default) */
     OP_NOEXEC  = 1u << 2,  /* noexec */
+    OP_IMPLICIT = 1u << 3, /* added for the program (itself, its loader, its libraries):
+                              skipped when the file is already visible there */
 };
 
 struct mount_op {
@@ -54,6 +56,8 @@ struct plan {
     bool timings;                /* print per-step durations on stderr */
     bool verbose;
     char *tmpdir;                /* owned; staging mount point (never written to) */
+
+    long resolve_us;             /* measured while building: ELF dependency resolution */
 };
 
 void plan_init(struct plan *plan);

@@ -1,0 +1,48 @@
+/* The last step before exec: a new session, a fresh keyring, no core dumps,
+ * no_new_privs, and every capability set emptied (capabilities go last: the steps
+ * before need them). */
+#include <errno.h>
+#include <linux/keyctl.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "void.h"
+
+static int drop_capabilities(struct shim_error *err)
+{
+    /* The bounding set first: dropping from it needs CAP_SETPCAP, still held. */
+    for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
+        if (cap_drop_bound(cap) != 0 && errno != EINVAL)
+            return error_set(err, EXIT_SHIM_ERROR, errno, "caps: drop %d from bounding set",
+                             cap);
+    if (cap_reset_ambient() != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "caps: clear ambient set");
+    cap_t none = cap_init();
+    if (!none)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "caps: cap_init");
+    int r = cap_set_proc(none);
+    int e = errno;
+    cap_free(none);
+    if (r != 0)
+        return error_set(err, EXIT_SHIM_ERROR, e, "caps: clear effective, permitted, "
+                         "inheritable");
+    return 0;
+}
+
+int void_last(struct shim_error *err)
+{
+    if (setsid() < 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "last: setsid");
+    /* A fresh anonymous session keyring: the caller's keys are no longer possessed. */
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "last: join a new session keyring");
+    const struct rlimit no_core = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &no_core) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "last: RLIMIT_CORE 0");
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "last: PR_SET_NO_NEW_PRIVS");
+    return drop_capabilities(err);
+}

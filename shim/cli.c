@@ -1,0 +1,361 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elf_deps.h"
+#include "version.h"
+
+static const char usage_text[] =
+    "Usage: void-shim [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "Run PROGRAM in a void: new user, mount, pid, net, ipc, uts, cgroup and time\n"
+    "namespaces, an empty read-only tmpfs root, no inherited fds, no capabilities,\n"
+    "an empty environment. Only what the options name is handed back.\n"
+    "\n"
+    "  -b, --bind SRC[:DST]     bind host SRC at DST (default: SRC), read-only, nosuid, nodev\n"
+    "  -B, --bind-rw SRC[:DST]  the same, writable\n"
+    "  -t, --tmpfs DST          a fresh, empty, writable tmpfs at DST\n"
+    "  -p, --proc               the void's own procfs at /proc (subset=pid, hidepid=invisible)\n"
+    "  -d, --dev                a minimal /dev: null, zero, full, random, urandom\n"
+    "      --stdin, --stdout, --stderr\n"
+    "                           pass the shim's stdin/stdout/stderr (else /dev/null)\n"
+    "      --fd N               keep file descriptor N open, at the same number\n"
+    "      --hostname NAME      hostname inside the void (default: void)\n"
+    "      --loopback           bring the loopback interface up (down otherwise)\n"
+    "  -e, --env NAME=VALUE     add to the (otherwise empty) environment\n"
+    "      --no-libs            do not bind PROGRAM's ELF interpreter and libraries\n"
+    "      --tmpdir DIR         staging mount point (default: $TMPDIR, else /tmp)\n"
+    "      --timings            print per-step durations (JSON, microseconds) on stderr\n"
+    "  -v, --verbose            print the plan and the steps on stderr\n"
+    "  -h, --help               print this help and exit\n"
+    "  -V, --version            print the version and exit\n"
+    "\n"
+    "Exit status: PROGRAM's own; 128+N if it died of signal N; 125 if void-shim\n"
+    "failed; 126 if PROGRAM is not executable; 127 if it was not found.\n"
+    "See void-shim(1).\n";
+
+enum long_only {
+    OPT_STDIN = 256, OPT_STDOUT, OPT_STDERR, OPT_FD, OPT_HOSTNAME, OPT_LOOPBACK,
+    OPT_NO_LIBS, OPT_TMPDIR, OPT_TIMINGS,
+};
+
+static const struct option long_options[] = {
+    {"bind", required_argument, NULL, 'b'},
+    {"bind-rw", required_argument, NULL, 'B'},
+    {"tmpfs", required_argument, NULL, 't'},
+    {"proc", no_argument, NULL, 'p'},
+    {"dev", no_argument, NULL, 'd'},
+    {"stdin", no_argument, NULL, OPT_STDIN},
+    {"stdout", no_argument, NULL, OPT_STDOUT},
+    {"stderr", no_argument, NULL, OPT_STDERR},
+    {"fd", required_argument, NULL, OPT_FD},
+    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+    {"loopback", no_argument, NULL, OPT_LOOPBACK},
+    {"env", required_argument, NULL, 'e'},
+    {"no-libs", no_argument, NULL, OPT_NO_LIBS},
+    {"tmpdir", required_argument, NULL, OPT_TMPDIR},
+    {"timings", no_argument, NULL, OPT_TIMINGS},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *const dev_nodes[] = {
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+};
+
+/* Checks a bind source: it must exist, and a symlink must not dangle. Writes its
+ * canonical path, which is what the void phase opens (with no symlink followed). */
+static int check_source(const char *option, const char *value, const char *src,
+                        char *canonical, bool *is_dir, struct shim_error *err)
+{
+    struct stat st;
+    if (lstat(src, &st) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", option, value);
+    if (S_ISLNK(st.st_mode) && stat(src, &st) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, 0,
+                         "%s %s: %s is a dangling symbolic link", option, value, src);
+    if (!realpath(src, canonical))
+        return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", option, value);
+    *is_dir = S_ISDIR(st.st_mode);
+    return 0;
+}
+
+static int add_bind(struct plan *plan, const char *option, const char *value,
+                    unsigned flags, struct shim_error *err)
+{
+    char src[PATH_MAX], canonical[PATH_MAX], dst[PATH_MAX];
+    const char *colon = strchr(value, ':');
+    size_t src_len = colon ? (size_t)(colon - value) : strlen(value);
+    if (src_len == 0 || src_len >= sizeof src)
+        return error_set(err, EXIT_SHIM_ERROR, 0,
+                         "%s %s: expected SRC[:DST] with a non-empty SRC", option, value);
+    memcpy(src, value, src_len);
+    src[src_len] = '\0';
+    bool is_dir = false;
+    if (check_source(option, value, src, canonical, &is_dir, err) != 0)
+        return -1;
+    /* Without DST the source appears where the user named it, or at its canonical
+     * path when the name was relative. */
+    const char *want = colon ? colon + 1 : (src[0] == '/' ? src : canonical);
+    if (path_normalise(option, value, want, dst, err) != 0)
+        return -1;
+    return plan_add_op(plan, OP_BIND, flags, canonical, dst, is_dir, option, err);
+}
+
+static int add_tmpfs(struct plan *plan, const char *value, struct shim_error *err)
+{
+    char dst[PATH_MAX];
+    if (path_normalise("--tmpfs", value, value, dst, err) != 0)
+        return -1;
+    return plan_add_op(plan, OP_TMPFS, OP_RW, NULL, dst, true, "--tmpfs", err);
+}
+
+static int add_dev(struct plan *plan, struct shim_error *err)
+{
+    for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
+        struct stat st;
+        if (stat(dev_nodes[i], &st) != 0)
+            return error_set(err, EXIT_SHIM_ERROR, errno, "--dev: %s", dev_nodes[i]);
+        if (plan_add_op(plan, OP_BIND, OP_RW | OP_DEVICES | OP_NOEXEC, dev_nodes[i],
+                        dev_nodes[i], false, "--dev", err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_fd(struct plan *plan, const char *value, struct shim_error *err)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 || n > INT_MAX)
+        return error_set(err, EXIT_SHIM_ERROR, 0,
+                         "--fd %s: expected a file descriptor number (a non-negative "
+                         "integer)", value);
+    if (fcntl((int)n, F_GETFD) == -1)
+        return error_set(err, EXIT_SHIM_ERROR, 0,
+                         "--fd %s: file descriptor %ld is not open", value, n);
+    if (n <= 2) {
+        bool *keep[] = {&plan->keep_stdin, &plan->keep_stdout, &plan->keep_stderr};
+        *keep[n] = true;
+        return 0;
+    }
+    for (size_t i = 0; i < plan->n_keep_fds; i++)
+        if (plan->keep_fds[i] == n)
+            return 0;
+    if (plan->n_keep_fds == PLAN_MAX_FDS)
+        return error_set(err, EXIT_SHIM_ERROR, 0, "--fd %s: at most %d descriptors",
+                         value, PLAN_MAX_FDS);
+    plan->keep_fds[plan->n_keep_fds++] = (int)n;
+    return 0;
+}
+
+static int parse_env(struct plan *plan, const char *value, struct shim_error *err)
+{
+    const char *eq = strchr(value, '=');
+    if (!eq || eq == value)
+        return error_set(err, EXIT_SHIM_ERROR, 0, "--env %s: expected NAME=VALUE", value);
+    plan_add_env(plan, value);
+    return 0;
+}
+
+static int set_string(char **field, const char *value)
+{
+    free(*field);
+    *field = strdup(value);
+    return *field ? 0 : -1;
+}
+
+static int parse_hostname(struct plan *plan, const char *value, struct shim_error *err)
+{
+    size_t len = strlen(value);
+    if (len == 0 || len > 64)
+        return error_set(err, EXIT_SHIM_ERROR, 0,
+                         "--hostname %s: expected 1 to 64 characters", value);
+    return set_string(&plan->hostname, value);
+}
+
+static int check_tmpdir(struct plan *plan, const char *option, const char *value,
+                        struct shim_error *err)
+{
+    struct stat st;
+    if (value[0] != '/')
+        return error_set(err, EXIT_SHIM_ERROR, 0, "%s %s: expected an absolute path",
+                         option, value);
+    if (stat(value, &st) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", option, value);
+    if (!S_ISDIR(st.st_mode))
+        return error_set(err, EXIT_SHIM_ERROR, ENOTDIR, "%s %s", option, value);
+    return set_string(&plan->tmpdir, value);
+}
+
+static int apply_option(struct plan *plan, int opt, const char *arg, struct shim_error *err)
+{
+    switch (opt) {
+    case 'b': return add_bind(plan, "--bind", arg, 0, err);
+    case 'B': return add_bind(plan, "--bind-rw", arg, OP_RW, err);
+    case 't': return add_tmpfs(plan, arg, err);
+    case 'p': return plan_has_dst(plan, "/proc") ? 0
+                     : plan_add_op(plan, OP_PROC, 0, NULL, "/proc", true, "--proc", err);
+    case 'd': return plan_has_dst(plan, "/dev/null") ? 0 : add_dev(plan, err);
+    case OPT_STDIN: plan->keep_stdin = true; return 0;
+    case OPT_STDOUT: plan->keep_stdout = true; return 0;
+    case OPT_STDERR: plan->keep_stderr = true; return 0;
+    case OPT_FD: return parse_fd(plan, arg, err);
+    case OPT_HOSTNAME: return parse_hostname(plan, arg, err);
+    case OPT_LOOPBACK: plan->loopback = true; return 0;
+    case 'e': return parse_env(plan, arg, err);
+    case OPT_NO_LIBS: plan->no_libs = true; return 0;
+    case OPT_TMPDIR: return check_tmpdir(plan, "--tmpdir", arg, err);
+    case OPT_TIMINGS: plan->timings = true; return 0;
+    case 'v': plan->verbose = true; return 0;
+    }
+    return error_set(err, EXIT_SHIM_ERROR, 0, "internal: unhandled option %d", opt);
+}
+
+static int not_executable(const char *program, const char *path, int errnum,
+                          struct shim_error *err)
+{
+    return error_set(err, EXIT_NOT_EXECUTABLE, errnum, "PROGRAM %s: %s is not executable",
+                     program, path);
+}
+
+/* Checks one candidate as execve would: 0 if executable, else the errno. */
+static int candidate_errno(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno;
+    if (!S_ISREG(st.st_mode))
+        return EACCES;
+    return access(path, X_OK) == 0 ? 0 : errno;
+}
+
+/* Finds PROGRAM the way execvp does and writes its absolute path. */
+static int find_program(const char *program, char *path, struct shim_error *err)
+{
+    if (strchr(program, '/')) {
+        int e = candidate_errno(program);
+        if (e == ENOENT || e == ENOTDIR)
+            return error_set(err, EXIT_NOT_FOUND, e, "PROGRAM %s", program);
+        if (e != 0)
+            return not_executable(program, program, e, err);
+        /* Keep an absolute name as given (its symlinks are recreated in the void);
+         * a relative one, or one with "..", becomes canonical. */
+        if (program[0] == '/' && path_normalise("PROGRAM", program, program, path, err) == 0)
+            return 0;
+        err->status = 0;
+        if (!realpath(program, path))
+            return error_set(err, EXIT_NOT_FOUND, errno, "PROGRAM %s", program);
+        return 0;
+    }
+    const char *search = getenv("PATH");
+    if (!search || !*search)
+        search = "/usr/local/bin:/usr/bin:/bin";
+    int denied = 0;
+    for (const char *dir = search; *dir;) {
+        const char *end = strchrnul(dir, ':');
+        int n = snprintf(path, PATH_MAX, "%.*s/%s", (int)(end - dir), dir, program);
+        dir = *end ? end + 1 : end;
+        if (path[0] != '/' || n >= PATH_MAX)
+            continue;
+        int e = candidate_errno(path);
+        if (e == 0)
+            return 0;
+        if (e != ENOENT && e != ENOTDIR && !denied)
+            denied = e;
+    }
+    if (denied)
+        return error_set(err, EXIT_NOT_EXECUTABLE, denied,
+                         "PROGRAM %s: found in PATH but not executable", program);
+    return error_set(err, EXIT_NOT_FOUND, 0, "PROGRAM %s: not found in PATH (%s)", program,
+                     search);
+}
+
+static long elapsed_us(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000000L + (now.tv_nsec - since->tv_nsec) / 1000;
+}
+
+static int add_program(struct plan *plan, int argc, char **argv, struct shim_error *err)
+{
+    char path[PATH_MAX];
+    if (find_program(argv[0], path, err) != 0)
+        return -1;
+    plan->exec_path = strdup(path);
+    plan->argv = calloc((size_t)argc + 1, sizeof *plan->argv);
+    if (!plan->exec_path || !plan->argv)
+        return error_set(err, EXIT_SHIM_ERROR, ENOMEM, "PROGRAM %s", argv[0]);
+    for (int i = 0; i < argc; i++)
+        if (!(plan->argv[i] = strdup(argv[i])))
+            return error_set(err, EXIT_SHIM_ERROR, ENOMEM, "PROGRAM %s", argv[0]);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    size_t first = plan->n_ops;
+    int r = deps_add_program(plan, plan->exec_path, !plan->no_libs, err);
+    plan->resolve_us = elapsed_us(&start);
+    for (size_t i = first; i < plan->n_ops; i++)
+        plan->ops[i].flags |= OP_IMPLICIT;
+    return r;
+}
+
+static int option_error(int opt, int argc, char **argv, struct shim_error *err)
+{
+    const char *arg = optind - 1 < argc ? argv[optind - 1] : "";
+    char name[64];
+    if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
+        snprintf(name, sizeof name, "-%c", optopt);
+    else
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    if (opt == ':')
+        return error_set(err, EXIT_SHIM_ERROR, 0, "option %s needs a value; see void-shim "
+                         "--help", name);
+    return error_set(err, EXIT_SHIM_ERROR, 0, "unknown option %s; see void-shim --help",
+                     name);
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_error *err)
+{
+    optind = 0;   /* full reinitialisation, so that tests may call this repeatedly */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "+:b:B:t:pde:vhV", long_options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage_text, stdout);
+            return CLI_DONE;
+        }
+        if (opt == 'V') {
+            printf("void-shim %s\n", VOID_SHIM_VERSION);
+            return CLI_DONE;
+        }
+        if (opt == '?' || opt == ':')
+            return option_error(opt, argc, argv, err), CLI_ERROR;
+        if (apply_option(plan, opt, optarg, err) != 0)
+            return CLI_ERROR;
+    }
+    if (optind >= argc) {
+        error_set(err, EXIT_SHIM_ERROR, 0, "no PROGRAM given; see void-shim --help");
+        return CLI_ERROR;
+    }
+    if (!plan->tmpdir) {
+        const char *tmpdir = getenv("TMPDIR");
+        const char *option = tmpdir && *tmpdir ? "TMPDIR" : "--tmpdir";
+        if (check_tmpdir(plan, option, tmpdir && *tmpdir ? tmpdir : "/tmp", err) != 0)
+            return CLI_ERROR;
+    }
+    if (add_program(plan, argc - optind, argv + optind, err) != 0)
+        return CLI_ERROR;
+    return CLI_RUN;
+}
