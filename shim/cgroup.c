@@ -1,6 +1,9 @@
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +82,32 @@ void cgroup_leaf_release_fd(struct cgroup_leaf *leaf)
     leaf->fd = -1;
 }
 
+/* A shim that was SIGKILLed cannot remove its leaf. The next one to finish does: an
+ * empty "void-shim-PID" beside ours whose PID is gone. (A leaf in use is not empty and
+ * rmdir refuses it; one not yet in use belongs to a live PID and is skipped.) */
+static void remove_stale_leaves(const char *own_leaf)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", own_leaf);
+    char *slash = strrchr(parent, '/');
+    if (!slash)
+        return;
+    *slash = '\0';
+    DIR *dir = opendir(parent);
+    if (!dir)
+        return;
+    for (struct dirent *e; (e = readdir(dir));) {
+        char *end;
+        if (strncmp(e->d_name, "void-shim-", 10) != 0)
+            continue;
+        long pid = strtol(e->d_name + 10, &end, 10);
+        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR);
+    }
+    closedir(dir);
+}
+
 void cgroup_leaf_remove(struct cgroup_leaf *leaf)
 {
     cgroup_leaf_release_fd(leaf);
@@ -87,5 +116,6 @@ void cgroup_leaf_remove(struct cgroup_leaf *leaf)
     /* A reaped task may leave the cgroup a moment later: retry briefly on EBUSY. */
     for (int tries = 0; rmdir(leaf->path) != 0 && errno == EBUSY && tries < 200; tries++)
         nanosleep(&(struct timespec){.tv_nsec = 500000}, NULL);
+    remove_stale_leaves(leaf->path);
     leaf->path[0] = '\0';
 }
