@@ -49,7 +49,7 @@ static int own_cgroup(char *path, size_t size)
     return -1;
 }
 
-void cgroup_leaf_create(struct cgroup_leaf *leaf)
+void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial)
 {
     leaf->fd = -1;
     leaf->path[0] = leaf->note[0] = '\0';
@@ -60,8 +60,13 @@ void cgroup_leaf_create(struct cgroup_leaf *leaf)
                  "void keeps the caller's cgroup (with a cgroup namespace rooted there)");
         return;
     }
-    int n = snprintf(leaf->path, sizeof leaf->path, "%s%s%svoid-shim-%d", mnt, own,
-                     strcmp(own, "/") == 0 ? "" : "/", (int)getpid());
+    char name[48];
+    if (serial)
+        snprintf(name, sizeof name, "void-shim-%d-%u", (int)getpid(), serial);
+    else
+        snprintf(name, sizeof name, "void-shim-%d", (int)getpid());
+    int n = snprintf(leaf->path, sizeof leaf->path, "%s%s%s%s", mnt, own,
+                     strcmp(own, "/") == 0 ? "" : "/", name);
     if (n >= (int)sizeof leaf->path || mkdir(leaf->path, 0755) != 0) {
         snprintf(leaf->note, sizeof leaf->note, "cgroup: cannot create a leaf under %s%s "
                  "(%s); the void keeps the caller's cgroup (with a cgroup namespace rooted "
@@ -83,7 +88,7 @@ void cgroup_leaf_release_fd(struct cgroup_leaf *leaf)
 }
 
 /* A shim that was SIGKILLed cannot remove its leaf. The next one to finish does: an
- * empty "void-shim-PID" beside ours whose PID is gone. (A leaf in use is not empty and
+ * empty "void-shim-PID[-N]" beside ours whose PID is gone. (A leaf in use is not empty and
  * rmdir refuses it; one not yet in use belongs to a live PID and is skipped.) */
 static void remove_stale_leaves(const char *own_leaf)
 {
@@ -101,7 +106,7 @@ static void remove_stale_leaves(const char *own_leaf)
         if (strncmp(e->d_name, "void-shim-", 10) != 0)
             continue;
         long pid = strtol(e->d_name + 10, &end, 10);
-        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if ((*end && *end != '-') || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR);
     }

@@ -12,9 +12,9 @@ struct cgroup_leaf {
     char note[2 * PATH_MAX + 256];  /* why there is none, for --verbose */
 };
 
-/* Creates the leaf next to the caller's own cgroup v2 (never v1). On failure leaves
+/* Creates the leaf (void-shim-PID, or void-shim-PID-SERIAL for serial > 0) next to the caller's own cgroup v2 (never v1). On failure leaves
  * fd = -1 and a note: the void then keeps the caller's cgroup. */
-void cgroup_leaf_create(struct cgroup_leaf *leaf);
+void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial);
 /* Closes the fd (the clone holds the cgroup now). */
 void cgroup_leaf_release_fd(struct cgroup_leaf *leaf);
 /* Removes the leaf once the void is gone. */

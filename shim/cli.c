@@ -35,6 +35,13 @@ static const char usage_text[] =
     "      --tmpdir DIR         staging mount point (default: $TMPDIR, else /tmp)\n"
     "      --timings            print per-step durations (JSON, microseconds) on stderr\n"
     "  -v, --verbose            print the plan and the steps on stderr\n"
+    "\n"
+    "Specification mode: void-shim -s SPEC.json [--daemon] [-v] BINARY [ARGS...]\n"
+    "  -s, --spec SPEC          run the application SPEC describes; every entrypoint\n"
+    "                           execs BINARY in a void of its own\n"
+    "      --check SPEC         validate SPEC and print its plan; run nothing\n"
+    "      --graph SPEC         print SPEC as a Graphviz DOT graph; run nothing\n"
+    "      --daemon             with -s: detach once the application has started\n"
     "  -h, --help               print this help and exit\n"
     "  -V, --version            print the version and exit\n"
     "\n"
@@ -44,7 +51,7 @@ static const char usage_text[] =
 
 enum long_only {
     OPT_STDIN = 256, OPT_STDOUT, OPT_STDERR, OPT_FD, OPT_HOSTNAME, OPT_LOOPBACK,
-    OPT_NO_LIBS, OPT_TMPDIR, OPT_TIMINGS,
+    OPT_NO_LIBS, OPT_TMPDIR, OPT_TIMINGS, OPT_CHECK, OPT_GRAPH, OPT_DAEMON,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +71,10 @@ static const struct option long_options[] = {
     {"tmpdir", required_argument, NULL, OPT_TMPDIR},
     {"timings", no_argument, NULL, OPT_TIMINGS},
     {"verbose", no_argument, NULL, 'v'},
+    {"spec", required_argument, NULL, 's'},
+    {"check", required_argument, NULL, OPT_CHECK},
+    {"graph", required_argument, NULL, OPT_GRAPH},
+    {"daemon", no_argument, NULL, OPT_DAEMON},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -199,6 +210,24 @@ static int check_tmpdir(struct plan *plan, const char *option, const char *value
     return set_string(&plan->tmpdir, value);
 }
 
+static int set_mode(struct plan *plan, enum plan_mode mode, const char *option,
+                    const char *spec, struct shim_error *err)
+{
+    if (plan->mode != MODE_PROGRAM)
+        return error_set(err, EXIT_SHIM_ERROR, 0, "%s %s: only one of -s, --check and "
+                         "--graph may be given", option, spec);
+    plan->mode = mode;
+    return set_string(&plan->spec_path, spec);
+}
+
+/* Options that shape one void; in specification mode the spec says these per
+ * entrypoint. */
+static bool is_per_void_option(int opt)
+{
+    return opt != 'v' && opt != 's' && opt != OPT_CHECK && opt != OPT_GRAPH &&
+           opt != OPT_DAEMON && opt != OPT_TMPDIR && opt != OPT_TIMINGS;
+}
+
 static int apply_option(struct plan *plan, int opt, const char *arg, struct shim_error *err)
 {
     switch (opt) {
@@ -219,6 +248,10 @@ static int apply_option(struct plan *plan, int opt, const char *arg, struct shim
     case OPT_TMPDIR: return check_tmpdir(plan, "--tmpdir", arg, err);
     case OPT_TIMINGS: plan->timings = true; return 0;
     case 'v': plan->verbose = true; return 0;
+    case 's': return set_mode(plan, MODE_SPEC_RUN, "-s", arg, err);
+    case OPT_CHECK: return set_mode(plan, MODE_SPEC_CHECK, "--check", arg, err);
+    case OPT_GRAPH: return set_mode(plan, MODE_SPEC_GRAPH, "--graph", arg, err);
+    case OPT_DAEMON: plan->daemon = true; return 0;
     }
     return error_set(err, EXIT_SHIM_ERROR, 0, "internal: unhandled option %d", opt);
 }
@@ -311,6 +344,22 @@ static int add_program(struct plan *plan, int argc, char **argv, struct shim_err
     return r;
 }
 
+/* Specification mode: BINARY and ARGS are kept as given; the spec front end resolves
+ * BINARY once it knows each entrypoint's environment. */
+static int keep_trailing(struct plan *plan, int argc, char **argv, struct shim_error *err)
+{
+    if (argc == 0 && plan->mode == MODE_SPEC_RUN)
+        return error_set(err, EXIT_SHIM_ERROR, 0, "-s %s: no BINARY given; usage: void-shim "
+                         "-s SPEC.json BINARY [ARGS...]", plan->spec_path);
+    plan->argv = calloc((size_t)argc + 1, sizeof *plan->argv);
+    if (!plan->argv)
+        return error_set(err, EXIT_SHIM_ERROR, ENOMEM, "-s");
+    for (int i = 0; i < argc; i++)
+        if (!(plan->argv[i] = strdup(argv[i])))
+            return error_set(err, EXIT_SHIM_ERROR, ENOMEM, "-s");
+    return 0;
+}
+
 static int option_error(int opt, int argc, char **argv, struct shim_error *err)
 {
     const char *arg = optind - 1 < argc ? argv[optind - 1] : "";
@@ -331,7 +380,8 @@ enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_
     optind = 0;   /* full reinitialisation, so that tests may call this repeatedly */
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "+:b:B:t:pde:vhV", long_options, NULL)) != -1) {
+    const char *per_void_option = NULL;
+    while ((opt = getopt_long(argc, argv, "+:b:B:t:pde:vhVs:", long_options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return CLI_DONE;
@@ -342,10 +392,21 @@ enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_
         }
         if (opt == '?' || opt == ':')
             return option_error(opt, argc, argv, err), CLI_ERROR;
+        if (!per_void_option && is_per_void_option(opt))
+            per_void_option = argv[optind - 1];
         if (apply_option(plan, opt, optarg, err) != 0)
             return CLI_ERROR;
     }
-    if (optind >= argc) {
+    if (plan->mode != MODE_PROGRAM && per_void_option) {
+        error_set(err, EXIT_SHIM_ERROR, 0, "option %s: not with a specification; declare "
+                  "it in the entrypoint's \"environment\" instead", per_void_option);
+        return CLI_ERROR;
+    }
+    if (plan->daemon && plan->mode != MODE_SPEC_RUN) {
+        error_set(err, EXIT_SHIM_ERROR, 0, "option --daemon: only with -s SPEC");
+        return CLI_ERROR;
+    }
+    if (optind >= argc && plan->mode == MODE_PROGRAM) {
         error_set(err, EXIT_SHIM_ERROR, 0, "no PROGRAM given; see void-shim --help");
         return CLI_ERROR;
     }
@@ -355,6 +416,9 @@ enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_
         if (check_tmpdir(plan, option, tmpdir && *tmpdir ? tmpdir : "/tmp", err) != 0)
             return CLI_ERROR;
     }
+    if (plan->mode != MODE_PROGRAM)
+        return keep_trailing(plan, argc - optind, argv + optind, err) == 0 ? CLI_RUN
+                                                                         : CLI_ERROR;
     if (add_program(plan, argc - optind, argv + optind, err) != 0)
         return CLI_ERROR;
     return CLI_RUN;

@@ -4,15 +4,11 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "error.h"
 #include "supervise.h"
 #include "void.h"
 
@@ -24,8 +20,7 @@ static const uint64_t void_namespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWP
                                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
                                         CLONE_NEWCGROUP;
 
-/* The signals the supervisor handles; blocked before the clone so none is lost. */
-static void supervised_signals(sigset_t *set)
+void supervised_signals(sigset_t *set)
 {
     sigemptyset(set);
     static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
@@ -83,16 +78,67 @@ static void close_ambient(struct void_context *ctx, int report[2])
             close(fds[i]);
 }
 
-static int clone_error(int errnum)
+static int clone_error(int errnum, struct shim_error *err)
 {
-    struct shim_error err;
     if (errnum == EPERM || errnum == ENOSPC || errnum == EACCES || errnum == EUSERS)
-        error_set(&err, EXIT_SHIM_ERROR, 0, "clone3: cannot create the namespaces: %s%s",
-                  strerror(errnum), userns_hint());
-    else
-        error_set(&err, EXIT_SHIM_ERROR, errnum, "clone3");
-    error_print(&err);
-    return EXIT_SHIM_ERROR;
+        return error_set(err, EXIT_SHIM_ERROR, 0, "clone3: cannot create the namespaces: "
+                         "%s%s", strerror(errnum), userns_hint());
+    return error_set(err, EXIT_SHIM_ERROR, errnum, "clone3");
+}
+
+int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned serial,
+               struct void_instance *vi, struct shim_error *err)
+{
+    struct void_context ctx = {.devnull = -1, .report_fd = -1, .parent_pidfd = -1,
+                               .saved_mask = *saved_mask};
+    int report[2] = {-1, -1};
+    *vi = (struct void_instance){.pid = -1, .pidfd = -1, .report_fd = -1};
+
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    cgroup_leaf_create(&vi->leaf, serial);
+    if (plan->verbose && vi->leaf.note[0])
+        fprintf(stderr, "void-shim: %s\n", vi->leaf.note);
+    vi->cgroup_us = elapsed_us(&t);
+
+    if (ambient_phase(plan, &ctx, report, err) != 0) {
+        close_ambient(&ctx, report);
+        if (report[0] >= 0)
+            close(report[0]);
+        cgroup_leaf_remove(&vi->leaf);
+        return -1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    pid_t pid = clone_void(vi->leaf.fd, &vi->pidfd);
+    if (pid < 0 && vi->leaf.fd >= 0 && (errno == EACCES || errno == EPERM || errno == EBUSY)) {
+        /* Allowed to create the leaf but not to move into it: go without. */
+        cgroup_leaf_remove(&vi->leaf);
+        pid = clone_void(-1, &vi->pidfd);
+    }
+    if (pid == 0)
+        void_child(&ctx);
+    int clone_errno = errno;
+    vi->clone_us = elapsed_us(&t);
+    cgroup_leaf_release_fd(&vi->leaf);
+    close_ambient(&ctx, report);
+    if (pid < 0) {
+        close(report[0]);
+        cgroup_leaf_remove(&vi->leaf);
+        return clone_error(clone_errno, err);
+    }
+    vi->pid = pid;
+    vi->report_fd = report[0];
+    return 0;
+}
+
+void void_instance_release(struct void_instance *vi)
+{
+    if (vi->pidfd >= 0)
+        close(vi->pidfd);
+    if (vi->report_fd >= 0)
+        close(vi->report_fd);
+    vi->pidfd = vi->report_fd = -1;
+    cgroup_leaf_remove(&vi->leaf);
 }
 
 int void_run(const struct plan *plan, const struct timespec *started)
@@ -100,49 +146,23 @@ int void_run(const struct plan *plan, const struct timespec *started)
     struct supervision sup = {.timings = plan->timings, .started = started,
                               .resolve_us = plan->resolve_us};
     sup.parse_us = elapsed_us(started) - plan->resolve_us;
-    struct void_context ctx = {.devnull = -1, .report_fd = -1, .parent_pidfd = -1};
-    int report[2] = {-1, -1};
-    struct shim_error err = {0};
-
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    struct cgroup_leaf leaf;
-    cgroup_leaf_create(&leaf);
-    if (plan->verbose && leaf.note[0])
-        fprintf(stderr, "void-shim: %s\n", leaf.note);
-    sup.cgroup_us = elapsed_us(&t);
-
-    if (ambient_phase(plan, &ctx, report, &err) != 0) {
-        close_ambient(&ctx, report);
-        cgroup_leaf_remove(&leaf);
-        error_print(&err);
-        return EXIT_SHIM_ERROR;
-    }
-    sigset_t handled;
+    sigset_t handled, saved;
     supervised_signals(&handled);
-    sigprocmask(SIG_BLOCK, &handled, &ctx.saved_mask);
+    sigprocmask(SIG_BLOCK, &handled, &saved);
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    int pidfd = -1;
-    pid_t pid = clone_void(leaf.fd, &pidfd);
-    if (pid < 0 && leaf.fd >= 0 && (errno == EACCES || errno == EPERM || errno == EBUSY)) {
-        /* Allowed to create the leaf but not to move into it: go without. */
-        cgroup_leaf_remove(&leaf);
-        pid = clone_void(-1, &pidfd);
+    struct void_instance vi;
+    struct shim_error err = {0};
+    int status;
+    if (void_spawn(plan, &saved, 0, &vi, &err) != 0) {
+        error_print(&err);
+        status = err.status;
+    } else {
+        sup.cgroup_us = vi.cgroup_us;
+        sup.clone_us = vi.clone_us;
+        status = supervise(&sup, vi.pidfd, vi.report_fd, &handled);
+        vi.report_fd = -1;   /* closed by supervise */
+        void_instance_release(&vi);
     }
-    if (pid == 0)
-        void_child(&ctx);
-    int clone_errno = errno;
-    sup.clone_us = elapsed_us(&t);
-    cgroup_leaf_release_fd(&leaf);
-    close_ambient(&ctx, report);
-
-    int status = pid < 0 ? clone_error(clone_errno)
-                         : supervise(&sup, pidfd, report[0], &handled);
-    if (pidfd >= 0)
-        close(pidfd);
-    close(report[0]);
-    cgroup_leaf_remove(&leaf);
-    sigprocmask(SIG_SETMASK, &ctx.saved_mask, NULL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     return status;
 }

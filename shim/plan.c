@@ -46,6 +46,8 @@ void plan_free(struct plan *plan)
         free(plan->envp[i]);
     free(plan->envp);
     free(plan->hostname);
+    free(plan->domainname);
+    free(plan->spec_path);
     free(plan->tmpdir);
     memset(plan, 0, sizeof *plan);
 }

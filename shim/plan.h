@@ -51,6 +51,7 @@ struct plan {
     bool keep_stdin, keep_stdout, keep_stderr;
 
     char *hostname;              /* owned; "void" by default */
+    char *domainname;            /* owned; NULL: "(none)" */
     bool loopback;               /* bring lo up */
     bool no_libs;                /* do not bind the program's ELF dependencies */
     bool timings;                /* print per-step durations on stderr */
@@ -58,6 +59,12 @@ struct plan {
     char *tmpdir;                /* owned; staging mount point (never written to) */
 
     long resolve_us;             /* measured while building: ELF dependency resolution */
+
+    /* Specification mode (-s SPEC, --check SPEC, --graph SPEC): the CLI front end stops
+     * after its options; argv then holds BINARY and its trailing ARGS, unresolved. */
+    enum plan_mode { MODE_PROGRAM, MODE_SPEC_RUN, MODE_SPEC_CHECK, MODE_SPEC_GRAPH } mode;
+    char *spec_path;             /* owned */
+    bool daemon;                 /* -s: detach once the application has started */
 };
 
 void plan_init(struct plan *plan);
