@@ -623,6 +623,7 @@ static void run_case_in_runner(const struct case_def *c, struct case_result *res
 struct prediction {
     int pivot;
     int detach;
+    bool kept_for_submounts; /* a parent mount was spared only because of its submounts */
     char gone[LIST_CHARS];
     char added[LIST_CHARS];
     const char *basis;
@@ -651,7 +652,7 @@ static void apply_flags(unsigned long flags, bool peer[TREE_COUNT])
  * B's peers and slaves that have no submounts. A recursive detach is read as the umount
  * of each detached mount, leaves first, so a peer goes when all its submounts go. */
 static void predict_gone(const bool detached[TREE_COUNT], const bool peer[TREE_COUNT],
-                         char *list)
+                         struct prediction *p)
 {
     bool gone[TREE_COUNT] = { false };
     const char *items[TREE_COUNT];
@@ -661,11 +662,13 @@ static void predict_gone(const bool detached[TREE_COUNT], const bool peer[TREE_C
         for (int j = i + 1; j < TREE_COUNT; j++)
             if (HOST_TREE[j].parent == i && !gone[j])
                 submounts_gone = false;
-        gone[i] = detached[i] && peer[HOST_TREE[i].parent] && submounts_gone;
+        bool candidate = detached[i] && peer[HOST_TREE[i].parent];
+        gone[i] = candidate && submounts_gone;
+        p->kept_for_submounts |= candidate && !submounts_gone;
         if (gone[i])
             items[count++] = HOST_TREE[i].path;
     }
-    join_sorted(items, count, list);
+    join_sorted(items, count, p->gone);
 }
 
 static const char *basis_of(const struct case_def *c, const struct prediction *p)
@@ -676,6 +679,8 @@ static const char *basis_of(const struct case_def *c, const struct prediction *p
         return "pivot_root(2): EINVAL when the parent of new_root is shared";
     if (p->gone[0])
         return "umount propagates to peers of a shared parent (sharedsubtree.rst 5f)";
+    if (p->kept_for_submounts)
+        return "a peer with submounts of its own is not unmounted (sharedsubtree.rst 5f)";
     if (c->userns && c->parent == PARENT_SHARED)
         return "shared reduced to slave in a less privileged namespace (mount_namespaces(7) [2])";
     if (c->parent != PARENT_SHARED)
@@ -698,7 +703,7 @@ static void predict_pivot_case(const struct case_def *c, bool peer[TREE_COUNT],
     p->detach = 0;
     bool detached[TREE_COUNT];
     memset(detached, 1, sizeof detached);
-    predict_gone(detached, peer, p->gone);
+    predict_gone(detached, peer, p);
 }
 
 static bool is_in_subtree(int mount, int subtree_root)
@@ -720,7 +725,7 @@ static void predict_subtree_case(const struct case_def *c, bool peer[TREE_COUNT]
     bool detached[TREE_COUNT] = { false };
     for (int i = 0; i < TREE_COUNT; i++)
         detached[i] = is_in_subtree(i, c->prep->subtree);
-    predict_gone(detached, peer, p->gone);
+    predict_gone(detached, peer, p);
 }
 
 static void predict(const struct case_def *c, struct prediction *p)
