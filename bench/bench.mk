@@ -45,14 +45,14 @@ $(BENCH_DIR)/tiny-dyn: bench/tiny.c | deps-build
 BENCH_RUN = $(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
             $(if $(BENCH_OUT),--out $(BENCH_OUT))
 
-bench: bench-bins | deps-bench
+bench: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) $(BENCH_MODE)
-bench-quick: bench-bins | deps-bench
+bench-quick: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) quick
-bench-full: bench-bins | deps-bench
+bench-full: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) full
 # No timing is checked: only that every benchmark runs and writes well-formed files.
-bench-smoke: bench-bins
+bench-smoke: bench-bins $(BUILD)/bin/void-shim
 	@rm -rf $(BENCH_DIR)/smoke
 	$(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
 	    --out $(BENCH_DIR)/smoke smoke

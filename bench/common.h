@@ -23,6 +23,9 @@ struct bench_opts {
     char **argv;
 };
 
+/* Prints rss_kb=PEAK on stderr; bench_parse arranges for it to run at exit. */
+void report_rss(void);
+
 /* Parses -n ITERS -w WARMUP -o OUT; exits 2 on a bad option. */
 void bench_parse(int argc, char **argv, struct bench_opts *o, const char *usage);
 

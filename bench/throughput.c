@@ -173,6 +173,7 @@ int main(int argc, char **argv)
     struct job j;
     int c;
 
+    atexit(report_rss);
     while ((c = getopt(argc, argv, "+c:d:s:l:o:")) != -1) {
         switch (c) {
         case 'c': slab.creators = atoi(optarg); break;
