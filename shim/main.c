@@ -8,6 +8,13 @@
 #include "launch.h"
 #include "plan.h"
 
+static int run_spec(const struct plan *options)
+{
+    fprintf(stderr, "void-shim: -s %s: specification mode is not built yet\n",
+            options->spec_path);
+    return EXIT_SHIM_ERROR;
+}
+
 int main(int argc, char **argv)
 {
     struct timespec started;
@@ -17,15 +24,19 @@ int main(int argc, char **argv)
     struct shim_error err = {0};
     plan_init(&plan);
     enum cli_result parsed = cli_parse(argc, argv, &plan, &err);
-    if (parsed != CLI_RUN) {
-        if (parsed == CLI_ERROR)
-            error_print(&err);
-        plan_free(&plan);
-        return parsed == CLI_ERROR ? err.status : 0;
+    int status;
+    if (parsed == CLI_ERROR) {
+        error_print(&err);
+        status = err.status;
+    } else if (parsed == CLI_DONE) {
+        status = 0;
+    } else if (plan.mode != MODE_PROGRAM) {
+        status = run_spec(&plan);
+    } else {
+        if (plan.verbose)
+            plan_print(&plan, stderr);
+        status = void_run(&plan, &started);
     }
-    if (plan.verbose)
-        plan_print(&plan, stderr);
-    int status = void_run(&plan, &started);
     plan_free(&plan);
     return status;
 }
