@@ -35,6 +35,7 @@ static const char usage_text[] =
     "      --tmpdir DIR         staging mount point (default: $TMPDIR, else /tmp)\n"
     "      --timings            print per-step durations (JSON, microseconds) on stderr\n"
     "  -v, --verbose            print the plan and the steps on stderr\n"
+    "  -n, --dry-run            print the plan on stdout and exit; run nothing\n"
     "\n"
     "Specification mode: void-shim -s SPEC.json [--daemon] [-v] BINARY [ARGS...]\n"
     "  -s, --spec SPEC          run the application SPEC describes; every entrypoint\n"
@@ -71,6 +72,7 @@ static const struct option long_options[] = {
     {"tmpdir", required_argument, NULL, OPT_TMPDIR},
     {"timings", no_argument, NULL, OPT_TIMINGS},
     {"verbose", no_argument, NULL, 'v'},
+    {"dry-run", no_argument, NULL, 'n'},
     {"spec", required_argument, NULL, 's'},
     {"check", required_argument, NULL, OPT_CHECK},
     {"graph", required_argument, NULL, OPT_GRAPH},
@@ -224,7 +226,7 @@ static int set_mode(struct plan *plan, enum plan_mode mode, const char *option,
  * entrypoint. */
 static bool is_per_void_option(int opt)
 {
-    return opt != 'v' && opt != 's' && opt != OPT_CHECK && opt != OPT_GRAPH &&
+    return opt != 'v' && opt != 'n' && opt != 's' && opt != OPT_CHECK && opt != OPT_GRAPH &&
            opt != OPT_DAEMON && opt != OPT_TMPDIR && opt != OPT_TIMINGS;
 }
 
@@ -248,6 +250,7 @@ static int apply_option(struct plan *plan, int opt, const char *arg, struct shim
     case OPT_TMPDIR: return check_tmpdir(plan, "--tmpdir", arg, err);
     case OPT_TIMINGS: plan->timings = true; return 0;
     case 'v': plan->verbose = true; return 0;
+    case 'n': plan->dry_run = true; return 0;
     case 's': return set_mode(plan, MODE_SPEC_RUN, "-s", arg, err);
     case OPT_CHECK: return set_mode(plan, MODE_SPEC_CHECK, "--check", arg, err);
     case OPT_GRAPH: return set_mode(plan, MODE_SPEC_GRAPH, "--graph", arg, err);
@@ -381,7 +384,7 @@ enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_
     opterr = 0;
     int opt;
     const char *per_void_option = NULL;
-    while ((opt = getopt_long(argc, argv, "+:b:B:t:pde:vhVs:", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+:b:B:t:pde:vnhVs:", long_options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(usage_text, stdout);
             return CLI_DONE;

@@ -32,6 +32,9 @@ int main(int argc, char **argv)
         status = 0;
     } else if (plan.mode != MODE_PROGRAM) {
         status = run_spec(&plan);
+    } else if (plan.dry_run) {
+        plan_print(&plan, stdout);
+        status = 0;
     } else {
         if (plan.verbose)
             plan_print(&plan, stderr);

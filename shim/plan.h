@@ -56,6 +56,7 @@ struct plan {
     bool no_libs;                /* do not bind the program's ELF dependencies */
     bool timings;                /* print per-step durations on stderr */
     bool verbose;
+    bool dry_run;                /* print the plan, run nothing */
     char *tmpdir;                /* owned; staging mount point (never written to) */
 
     long resolve_us;             /* measured while building: ELF dependency resolution */
