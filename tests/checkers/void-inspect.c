@@ -235,14 +235,14 @@ static const char *file_type(mode_t mode)
     return "unknown";
 }
 
-/* Probes fds 0..1023 without /proc. skip is the report's own fd (not counted). */
-static void print_fds(FILE *out, int skip)
+/* Probes fds 0..1023 without /proc (the -o fd is listed too). */
+static void print_fds(FILE *out)
 {
     json_key(out, "fds");
     fputc('[', out);
     int first = 1;
     for (int fd = 0; fd < 1024; fd++) {
-        if (fd == skip || fcntl(fd, F_GETFD) < 0)
+        if (fcntl(fd, F_GETFD) < 0)
             continue;
         struct stat st;
         fprintf(out, "%s{\"fd\": %d", first ? "" : ", ", fd);
@@ -401,7 +401,7 @@ int main(int argc, char **argv)
         json_str(out, uts.domainname);
     }
     print_interfaces(out);
-    print_fds(out, out_fd == 1 ? -1 : out_fd);
+    print_fds(out);
     json_key(out, "clock_boottime_ns");
     fprintf(out, "%lld", clock_ns(CLOCK_BOOTTIME));
     json_key(out, "clock_monotonic_ns");

@@ -53,7 +53,8 @@ def staged():
     missing = [str(p) for p in (shim, checkers / "void-inspect", checkers / "void-do")
                if not p.is_file()]
     if missing:
-        pytest.fail("not built (run `make integration-test`): " + ", ".join(missing))
+        pytest.exit("not built (run `make integration-test`): " + ", ".join(missing),
+                    returncode=1)
     root = os.path.realpath(tempfile.mkdtemp(prefix="void-tests-"))
     os.chmod(root, 0o755)
     try:

@@ -227,3 +227,30 @@ def test_symlinked_dst_parent_cannot_escape(void, work):
             assert p.returncode == 125, describe(p)
             err = p.stderr.decode()
             assert err.startswith("void-shim: ") and err.count("\n") == 1, describe(p)
+
+
+def test_dst_inside_a_bound_host_dir_creates_nothing_on_the_host(void, work):
+    """A bind or tmpfs whose DST lies inside another bind would need its mount point
+    created in the host directory: that must fail cleanly, and the host directory stay
+    as it was. A DST that already exists there is fine."""
+    hd = os.path.join(work, "hd")
+    os.mkdir(hd)
+    os.chmod(hd, 0o777)
+    with open(os.path.join(hd, "existing"), "w") as fh:
+        fh.write("old")
+    src = os.path.join(work, "payload.txt")
+    with open(src, "w") as fh:
+        fh.write("payload")
+    for opts in (["--bind", f"{hd}:/hd", "--bind", f"{src}:/hd/x"],
+                 ["--bind-rw", f"{hd}:/hd", "--tmpfs", "/hd/sub/t"]):
+        p = void.run(opts + ["--", void.do_path, "exit", "0"])
+        assert sorted(os.listdir(hd)) == ["existing"], f"{opts} changed the host dir"
+        err = p.stderr.decode()
+        assert p.returncode == 125, describe(p)
+        assert err.startswith("void-shim: ") and err.count("\n") == 1, describe(p)
+    p, lines = void.do(["--bind", f"{hd}:/hd", "--bind", f"{src}:/hd/existing"],
+                       ["read", "/hd/existing"])
+    assert p.returncode == 0, describe(p)
+    assert bytes.fromhex(lines[0]["hex"]) == b"payload", lines
+    with open(os.path.join(hd, "existing")) as fh:
+        assert fh.read() == "old"
