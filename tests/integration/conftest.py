@@ -107,12 +107,21 @@ def cgroup2_root():
     return None
 
 
+# Host pids of every shim this session started: a cgroup leaf "void-shim-PID[-N]" of
+# another PID belongs to a shim someone else runs on this machine, not to these tests.
+_our_shim_pids = set()
+_LEAF = re.compile(r"void-shim-(\d+)(-\d+)?")
+
+
 def cgroup_tree(root):
     if root is None:
         return set()
     dirs = set()
     for dirpath, dirnames, _ in os.walk(root):
         for d in dirnames:
+            m = _LEAF.fullmatch(d)
+            if m and int(m.group(1)) not in _our_shim_pids:
+                continue
             dirs.add(os.path.relpath(os.path.join(dirpath, d), root))
     return dirs
 
@@ -242,17 +251,24 @@ class Void:
 
     def run(self, args, *, stdin=subprocess.DEVNULL, env=None, pass_fds=(),
             timeout=TIMEOUT, **kw):
-        return subprocess.run(self.command(args), stdin=stdin, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=self.env(env),
-                              pass_fds=pass_fds, cwd=self.staged.root, timeout=timeout,
-                              **kw)
+        p = self.spawn(args, stdin=stdin, env=env, pass_fds=pass_fds, **kw)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+            raise AssertionError(f"timed out after {timeout} s: {p.args} "
+                                 f"stdout={out[:2000]!r} stderr={err[:2000]!r}")
+        return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
     def spawn(self, args, *, env=None, **kw):
         kw.setdefault("stdin", subprocess.DEVNULL)
         kw.setdefault("stdout", subprocess.PIPE)
         kw.setdefault("stderr", subprocess.PIPE)
-        return subprocess.Popen(self.command(args), env=self.env(env),
-                                cwd=self.staged.root, **kw)
+        p = subprocess.Popen(self.command(args), env=self.env(env),
+                             cwd=self.staged.root, **kw)
+        _our_shim_pids.add(p.pid)
+        return p
 
     def inspect(self, opts=(), args=(), *, expect_rc=0, **kw):
         """Runs void-inspect in a void with --stdout; returns its parsed report."""
