@@ -24,6 +24,7 @@ enum {
     MAX_SCRIPT_DEPTH = 4,      /* the kernel's BINPRM_MAX_RECURSION */
     SCRIPT_HEAD_SIZE = 256,    /* the kernel's BINPRM_BUF_SIZE: all of "#!" it reads */
     MAX_DEFAULT_DIRS = 4,
+    DEFAULT_DIR_SIZE = 64,     /* "/usr/lib/" and a multiarch triplet */
     CACHE_FLAG_TYPE_MASK = 0x00ff,
     CACHE_FLAG_ELF = 0x0001,
     CACHE_FLAG_ELF_LIBC6 = 0x0003,
@@ -178,19 +179,19 @@ static bool cache_flags_match(uint32_t flags, const struct elf_ident *want)
 }
 
 /* The "system search path" of ld.so --help: Debian's multiarch directories first. */
-static size_t default_dirs(const struct elf_ident *id, char dirs[][PATH_MAX])
+static size_t default_dirs(const struct elf_ident *id, char dirs[][DEFAULT_DIR_SIZE])
 {
     const char *arch = multiarch_of(id);
     size_t n = 0;
     if (arch) {
-        snprintf(dirs[n++], PATH_MAX, "/lib/%s", arch);
-        snprintf(dirs[n++], PATH_MAX, "/usr/lib/%s", arch);
+        snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/lib/%s", arch);
+        snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/usr/lib/%s", arch);
     } else if (id->cls == ELFCLASS64) {
-        snprintf(dirs[n++], PATH_MAX, "/lib64");
-        snprintf(dirs[n++], PATH_MAX, "/usr/lib64");
+        snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/lib64");
+        snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/usr/lib64");
     }
-    snprintf(dirs[n++], PATH_MAX, "/lib");
-    snprintf(dirs[n++], PATH_MAX, "/usr/lib");
+    snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/lib");
+    snprintf(dirs[n++], DEFAULT_DIR_SIZE, "/usr/lib");
     return n;
 }
 
@@ -198,7 +199,7 @@ static size_t default_dirs(const struct elf_ident *id, char dirs[][PATH_MAX])
  * directory or one of its glibc-hwcaps subdirectories. */
 static bool in_default_dir(const char *path, const struct elf_ident *id)
 {
-    char dirs[MAX_DEFAULT_DIRS][PATH_MAX];
+    char dirs[MAX_DEFAULT_DIRS][DEFAULT_DIR_SIZE];
     size_t n = default_dirs(id, dirs);
     const char *base = strrchr(path, '/');
     for (size_t i = 0; i < n; i++) {
@@ -447,7 +448,7 @@ static int search_cache(struct resolver *r, struct search *s)
 
 static int search_default_dirs(struct resolver *r, struct search *s)
 {
-    char dirs[MAX_DEFAULT_DIRS][PATH_MAX];
+    char dirs[MAX_DEFAULT_DIRS][DEFAULT_DIR_SIZE];
     size_t n = default_dirs(&s->want, dirs);
     for (size_t i = 0; i < n; i++) {
         int rc = try_in_dir(r, s, dirs[i], VIA_PATH);
@@ -598,9 +599,21 @@ static int add_loader(struct resolver *r, const char *interp, const char *progra
     return 0;
 }
 
+/* Each ELF program is a process of its own ("#!/usr/bin/env python3" makes two): what
+ * the previous one loaded says nothing about what this one finds. */
+static void start_process(struct resolver *r)
+{
+    strset_free(&r->loaded_names);
+    strset_free(&r->loaded_files);
+    r->n_objs = 0;
+    r->loader_path = r->loader_program = NULL;
+    r->loader_read = false;
+}
+
 static int add_elf_program(struct resolver *r, const char *program, const char *canonical,
                            int fd, const unsigned char *head, size_t head_len)
 {
+    start_process(r);
     size_t main = new_object(r, program, canonical, canonical, NO_LOADER);
     const char *why;
     if (elf_object_read(fd, head, head_len, &r->arena, &r->objs[main].elf, &why) < 0)
@@ -615,26 +628,77 @@ static int add_elf_program(struct resolver *r, const char *program, const char *
 
 static int add_program(struct resolver *r, const char *program, int depth);
 
-static int add_script_interpreter(struct resolver *r, const char *script,
-                                  const unsigned char *head, size_t len, int depth)
+/* The void's PATH, as env(1) will search it: the plan's, else execvp's default. */
+static const char *void_search_path(const struct plan *plan)
+{
+    for (size_t i = 0; i < plan->n_env; i++)
+        if (strncmp(plan->envp[i], "PATH=", 5) == 0)
+            return plan->envp[i] + 5;
+    return "/bin:/usr/bin";
+}
+
+/* "#!/usr/bin/env NAME": env looks NAME up in PATH once in the void, so what it will
+ * find on the host is added too. Options, assignments and "-S" lines are left alone. */
+static int add_env_target(struct resolver *r, const char *name, int depth)
+{
+    if (!name[0] || name[0] == '-' || strpbrk(name, " \t="))
+        return 0;
+    if (strchr(name, '/'))
+        return name[0] == '/' ? add_program(r, name, depth + 1) : 0;
+    const char *search = void_search_path(r->plan);
+    for (const char *dir = search; *dir;) {
+        size_t len = strcspn(dir, ":");
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%.*s/%s", (int)len, dir, name);
+        struct stat st;
+        if (dir[0] == '/' && n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 &&
+            S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+            return add_program(r, path, depth + 1);
+        dir += len;
+        if (*dir == ':')
+            dir++;
+    }
+    /* Not an error: a PATH directory may be a bind destination, not a host path. */
+    return 0;
+}
+
+/* The interpreter and the one optional argument of a "#!" line, as the kernel splits it. */
+static int parse_shebang(const char *script, const unsigned char *head, size_t len,
+                         char *interp, char *arg, struct shim_error *err)
 {
     if (len > SCRIPT_HEAD_SIZE)
         len = SCRIPT_HEAD_SIZE;
+    size_t line = 2;
+    while (line < len && head[line] != '\n' && head[line] != '\0')
+        line++;
+    if (line == len && len == SCRIPT_HEAD_SIZE)
+        return error_set(err, EXIT_SHIM_ERROR, ENAMETOOLONG, "program %s: #! line", script);
     size_t start = 2;
-    while (start < len && (head[start] == ' ' || head[start] == '\t'))
+    while (start < line && (head[start] == ' ' || head[start] == '\t'))
         start++;
     size_t end = start;
-    while (end < len && !strchr(" \t\n", head[end]) && head[end] != '\0')
+    while (end < line && head[end] != ' ' && head[end] != '\t')
         end++;
     if (end == start)
-        return error_set(r->err, EXIT_SHIM_ERROR, ENOEXEC,
+        return error_set(err, EXIT_SHIM_ERROR, ENOEXEC,
                          "program %s: the #! line names no interpreter", script);
-    if (end == len)
-        return error_set(r->err, EXIT_SHIM_ERROR, ENAMETOOLONG,
-                         "program %s: #! interpreter name", script);
-    char interp[SCRIPT_HEAD_SIZE];
     memcpy(interp, head + start, end - start);
     interp[end - start] = '\0';
+    while (end < line && (head[end] == ' ' || head[end] == '\t'))
+        end++;
+    while (line > end && (head[line - 1] == ' ' || head[line - 1] == '\t'))
+        line--;
+    memcpy(arg, head + end, line - end);
+    arg[line - end] = '\0';
+    return 0;
+}
+
+static int add_script_interpreter(struct resolver *r, const char *script,
+                                  const unsigned char *head, size_t len, int depth)
+{
+    char interp[SCRIPT_HEAD_SIZE], arg[SCRIPT_HEAD_SIZE];
+    if (parse_shebang(script, head, len, interp, arg, r->err) < 0)
+        return -1;
     if (interp[0] != '/')
         return error_set(r->err, EXIT_SHIM_ERROR, 0,
                          "program %s: #! interpreter %s is not an absolute path", script,
@@ -642,7 +706,10 @@ static int add_script_interpreter(struct resolver *r, const char *script,
     if (depth + 1 >= MAX_SCRIPT_DEPTH)
         return error_set(r->err, EXIT_SHIM_ERROR, ELOOP,
                          "program %s: #! interpreter %s", script, interp);
-    return add_program(r, interp, depth + 1);
+    if (add_program(r, interp, depth + 1) < 0)
+        return -1;
+    const char *base = strrchr(interp, '/') + 1;
+    return strcmp(base, "env") == 0 ? add_env_target(r, arg, depth + 1) : 0;
 }
 
 static int add_program(struct resolver *r, const char *program, int depth)

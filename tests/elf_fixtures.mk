@@ -32,7 +32,8 @@ $(ELF_FIX)/lib/libchain.so.1: $(ELF_FIX_SRC)/chain.c $(ELF_FIX)/lib/libfixdep.so
 # Without a 32-bit toolchain the impostor is an empty file, and its test is skipped.
 $(ELF_FIX)/lib32/libfix.so.1: $(ELF_FIX_SRC)/fix32.c
 	@mkdir -p $(@D)
-	$(ELF_FIX_CC) -m32 -shared -nostdlib -fPIC -o $@ $< 2>/dev/null || : > $@
+	$(ELF_FIX_CC) -m32 -shared -nostdlib -fPIC -Wl,-soname,$(@F) -o $@ $< 2>/dev/null || \
+	    : > $@
 
 $(ELF_FIX)/cachelib/libcached.so.1: $(ELF_FIX_SRC)/cached.c
 	@mkdir -p $(@D)
@@ -93,4 +94,5 @@ $(ELF_FIX)/bin/cache_prog: $(ELF_FIX_SRC)/call_cached.c $(ELF_FIX)/cachelib/libc
 	$(ELF_FIX_CC) -o $@ $< -L$(ELF_FIX)/cachelib -l:libcached.so.1
 
 $(BUILD)/tests/test_elf_deps: $(ELF_FIXTURES)
-$(BUILD)/tests/test_elf_deps: CFLAGS += -DFIXTURE_DIR='"$(abspath $(ELF_FIX))"'
+# private: the shim objects built on the way must not inherit it.
+$(BUILD)/tests/test_elf_deps: private CFLAGS += -DFIXTURE_DIR='"$(abspath $(ELF_FIX))"'

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -22,6 +23,7 @@
 
 #include "elf_deps.h"
 #include "elf_deps_options.h"
+#include "elf_read.h"
 #include "ld_cache.h"
 
 #ifndef FIXTURE_DIR
@@ -242,6 +244,32 @@ static void test_script_pulls_in_its_interpreter(void **state)
     expect_ops_match_host(&c->plan);
 }
 
+static void test_env_script_pulls_in_the_named_program(void **state)
+{
+    struct ctx *c = *state;
+    if (access("/usr/bin/env", X_OK) != 0 || access("/bin/cat", X_OK) != 0)
+        skip();
+    char script[PATH_MAX];
+    snprintf(script, sizeof script, "%s/env.sh", c->tmp);
+    write_file(script, "#!/usr/bin/env cat\n", 0755);
+    plan_add_env(&c->plan, "PATH=/nowhere:/bin");
+    assert_int_equal(deps_add_program(&c->plan, script, true, &c->err), 0);
+    expect_bind_of_realpath(&c->plan, "/usr/bin/env");
+    expect_bind_of_realpath(&c->plan, "/bin/cat");
+    assert_non_null(find_op(&c->plan, OP_SYMLINK, "/bin"));
+    expect_ops_match_host(&c->plan);
+}
+
+static void test_shebang_without_interpreter_is_an_error(void **state)
+{
+    struct ctx *c = *state;
+    char script[PATH_MAX];
+    snprintf(script, sizeof script, "%s/empty.sh", c->tmp);
+    write_file(script, "#!   \necho\n", 0755);
+    assert_int_equal(deps_add_program(&c->plan, script, true, &c->err), -1);
+    assert_non_null(strstr(c->err.msg, "names no interpreter"));
+}
+
 static void test_script_loop_is_an_error(void **state)
 {
     struct ctx *c = *state;
@@ -356,6 +384,52 @@ static void test_cache_outside_default_dirs_binds_the_cache(void **state)
     assert_int_equal(count_origin(&c->plan, "ld.so.cache"), 1);
 }
 
+static void test_elf32_object_is_read(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat(FIX("lib32/libfix.so.1"), &st) != 0 || st.st_size == 0)
+        skip();
+    int fd = open(FIX("lib32/libfix.so.1"), O_RDONLY);
+    assert_true(fd >= 0);
+    unsigned char head[ELF_HEAD_SIZE];
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    struct arena arena = { 0 };
+    struct elf_object obj;
+    const char *why = NULL;
+    assert_int_equal(elf_object_read(fd, head, (size_t)got, &arena, &obj, &why), 0);
+    close(fd);
+    assert_int_equal(obj.id.cls, ELFCLASS32);
+    assert_int_equal(obj.id.machine, EM_386);
+    assert_true(obj.dynamic);
+    assert_null(obj.interp);
+    assert_int_equal(obj.n_needed, 0);
+    assert_non_null(obj.soname);
+    assert_string_equal(obj.soname, "libfix.so.1");
+    arena_free(&arena);
+}
+
+static void test_elf64_object_is_read(void **state)
+{
+    (void)state;
+    int fd = open(FIX("lib/libfix.so.1"), O_RDONLY);
+    assert_true(fd >= 0);
+    unsigned char head[ELF_HEAD_SIZE];
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    struct arena arena = { 0 };
+    struct elf_object obj;
+    const char *why = NULL;
+    assert_int_equal(elf_object_read(fd, head, (size_t)got, &arena, &obj, &why), 0);
+    close(fd);
+    assert_int_equal(obj.id.cls, ELFCLASS64);
+    assert_string_equal(obj.soname, "libfix.so.1");
+    assert_string_equal(obj.runpath, "$ORIGIN");
+    assert_null(obj.rpath);
+    assert_true(obj.n_needed >= 1);   /* libc.so.6 too, unless linked --as-needed */
+    assert_string_equal(obj.needed[0], "libfixdep.so.1");
+    arena_free(&arena);
+}
+
 /* ---- the cache reader ---- */
 
 static void test_every_cache_entry_is_found(void **state)
@@ -421,6 +495,26 @@ static void test_symlink_chain(void **state)
     assert_false(c->plan.ops[2].src_is_dir);
     assert_string_equal(canonical, dst);
     assert_string_equal(c->plan.ops[2].origin, "--test");
+}
+
+static void test_relative_path_from_cwd(void **state)
+{
+    struct ctx *c = *state;
+    char old[PATH_MAX], real_tmp[PATH_MAX], path[PATH_MAX], dst[PATH_MAX + 16];
+    assert_non_null(getcwd(old, sizeof old));
+    assert_non_null(realpath(c->tmp, real_tmp));
+    snprintf(path, sizeof path, "%s/rel", c->tmp);
+    write_file(path, "x", 0644);
+    assert_int_equal(chdir(c->tmp), 0);
+    int rc = deps_add_path(&c->plan, "./sub/../rel", "--test", NULL, &c->err);
+    assert_int_equal(chdir(old), 0);
+    assert_int_equal(rc, -1);   /* sub does not exist: the kernel says ENOENT too */
+    assert_int_equal(chdir(c->tmp), 0);
+    rc = deps_add_path(&c->plan, "./rel", "--test", NULL, &c->err);
+    assert_int_equal(chdir(old), 0);
+    assert_int_equal(rc, 0);
+    snprintf(dst, sizeof dst, "%s/rel", real_tmp);
+    assert_non_null(find_op(&c->plan, OP_BIND, dst));
 }
 
 static void test_directory_bind(void **state)
@@ -509,6 +603,8 @@ int main(void)
         T(test_twice_skips_existing_destinations),
         T(test_without_libs_only_the_program),
         T(test_script_pulls_in_its_interpreter),
+        T(test_env_script_pulls_in_the_named_program),
+        T(test_shebang_without_interpreter_is_an_error),
         T(test_script_loop_is_an_error),
         T(test_static_program_has_no_deps),
         T(test_runpath_origin),
@@ -518,9 +614,12 @@ int main(void)
         T(test_other_class_is_skipped),
         T(test_lib_and_platform_tokens),
         T(test_cache_outside_default_dirs_binds_the_cache),
+        T(test_elf32_object_is_read),
+        T(test_elf64_object_is_read),
         T(test_every_cache_entry_is_found),
         T(test_cache_name_order),
         T(test_symlink_chain),
+        T(test_relative_path_from_cwd),
         T(test_directory_bind),
         T(test_dangling_symlink_is_an_error),
         T(test_symlink_loop_is_eloop),
