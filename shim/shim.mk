@@ -2,7 +2,7 @@
 SHIM_STATIC ?= -static
 SHIM_SRCS := $(filter-out shim/main.c,$(wildcard shim/*.c))
 SHIM_OBJS := $(SHIM_SRCS:shim/%.c=$(BUILD)/shim/%.o)
-SHIM_LIBS := -lcap
+SHIM_LIBS := -lcap -ljansson
 
 all: $(BUILD)/bin/void-shim
 
