@@ -6,6 +6,7 @@
  *                  stdout at /dev/null and still read the report through a --fd pipe)
  *   -k SERIAL      try KEYCTL_READ on that key serial and report the result
  *   -p PATH        report whether PATH exists (lstat); repeatable
+ *   -l DIR         list the entries of DIR (without . and ..); repeatable
  *
  * Everything else is always reported: ids, id maps, namespaces, pid/sid, capabilities,
  * no_new_privs, uname, network interfaces, open fds, clocks, RLIMIT_CORE, environment,
@@ -17,6 +18,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <dirent.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -308,6 +310,29 @@ static void print_key(FILE *out, const char *serial_text)
     fputc('}', out);
 }
 
+static void print_listing(FILE *out, const char *path)
+{
+    json_str(out, path);
+    fputs(": ", out);
+    DIR *dir = opendir(path);
+    if (!dir) {
+        fprintf(out, "{\"errno\": %d}", errno);
+        return;
+    }
+    fputc('[', out);
+    int first = 1;
+    for (struct dirent *e; (e = readdir(dir));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (!first)
+            fputs(", ", out);
+        first = 0;
+        json_str(out, e->d_name);
+    }
+    fputc(']', out);
+    closedir(dir);
+}
+
 static void print_root_writable(FILE *out)
 {
     json_key(out, "root_writable");
@@ -339,10 +364,10 @@ int main(int argc, char **argv)
 {
     int out_fd = 1;
     const char *key = NULL;
-    const char *paths[MAX_PATHS];
-    int n_paths = 0;
+    const char *paths[MAX_PATHS], *dirs[MAX_PATHS];
+    int n_paths = 0, n_dirs = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "+o:k:p:")) != -1) {
+    while ((opt = getopt(argc, argv, "+o:k:p:l:")) != -1) {
         switch (opt) {
         case 'o': out_fd = atoi(optarg); break;
         case 'k': key = optarg; break;
@@ -350,8 +375,13 @@ int main(int argc, char **argv)
             if (n_paths < MAX_PATHS)
                 paths[n_paths++] = optarg;
             break;
+        case 'l':
+            if (n_dirs < MAX_PATHS)
+                dirs[n_dirs++] = optarg;
+            break;
         default:
-            fprintf(stderr, "usage: void-inspect [-o FD] [-k SERIAL] [-p PATH]...\n");
+            fprintf(stderr, "usage: void-inspect [-o FD] [-k SERIAL] [-p PATH]... "
+                    "[-l DIR]...\n");
             return 2;
         }
     }
@@ -426,6 +456,7 @@ int main(int argc, char **argv)
 
     print_nested_userns(out);
     print_lines(out, "mountinfo", "/proc/self/mountinfo");
+    print_file(out, "cgroup", "/proc/self/cgroup");
     print_tty_nr(out);
 
     json_key(out, "paths");
@@ -436,6 +467,15 @@ int main(int argc, char **argv)
             fputs(", ", out);
         json_str(out, paths[i]);
         fputs(lstat(paths[i], &st) == 0 ? ": true" : ": false", out);
+    }
+    fputc('}', out);
+
+    json_key(out, "listings");
+    fputc('{', out);
+    for (int i = 0; i < n_dirs; i++) {
+        if (i)
+            fputs(", ", out);
+        print_listing(out, dirs[i]);
     }
     fputc('}', out);
 

@@ -25,6 +25,15 @@ def test_every_namespace_differs_from_the_host(void):
             f"{name} namespace is the host's (ino {host.st_ino})"
 
 
+def test_cgroup_paths_are_virtualised(void):
+    """In a cgroup namespace every hierarchy's path reads "/" (the host's own
+    /proc/self/cgroup shows where the void really is)."""
+    r = void.inspect(["--proc"])
+    lines = r["cgroup"].splitlines()
+    assert lines, r["cgroup"]
+    assert all(line.endswith(":/") for line in lines), r["cgroup"]
+
+
 def test_ids_map_to_themselves_and_setgroups_denied(void):
     r = void.inspect(["--proc"])
     assert (r["uid"], r["euid"], r["gid"], r["egid"]) == (void.uid,) * 2 + (void.gid,) * 2

@@ -46,6 +46,28 @@ def test_mount_table_holds_only_declared_mounts(void, work):
     assert "hidepid=invisible" in by["/proc"]["super"], by["/proc"]["line"]
 
 
+def test_root_holds_only_what_was_declared(void, work):
+    """The root tmpfs holds the parents of the declared paths and nothing else (no
+    old-root directory left behind); the program's directory holds only the program."""
+    data = os.path.join(work, "data")
+    os.mkdir(data)
+    stage = os.path.dirname(os.path.realpath(void.inspect_path))
+    r = void.inspect(["--proc", "--bind", f"{data}:/data", "--tmpfs", "/scratch"],
+                     ["-l", "/", "-l", stage, "-l", "/scratch"])
+    top = stage.strip("/").split("/")[0]
+    assert sorted(r["listings"]["/"]) == sorted([top, "proc", "data", "scratch"]), \
+        r["listings"]["/"]
+    assert r["listings"][stage] == ["void-inspect"], r["listings"][stage]
+    assert r["listings"]["/scratch"] == []
+
+
+def test_proc_shows_only_the_voids_processes(void):
+    r = void.inspect(["--proc"], ["-l", "/proc"])
+    pids = sorted(int(n) for n in r["listings"]["/proc"] if n.isdigit())
+    assert pids == [1], f"/proc in the void lists pids {pids}"
+    assert "sys" not in r["listings"]["/proc"], "subset=pid should hide /proc/sys"
+
+
 def test_host_paths_absent_unless_declared(void):
     r = void.inspect([], ["-p", "/etc", "-p", "/home", "-p", "/proc", "-p", "/tmp/x",
                           "-p", "/usr", "-p", "/dev"])
