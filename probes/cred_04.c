@@ -26,6 +26,8 @@ int main(int argc, char **argv)
     if (readable(path))
         probe_verdict(ID, GROUP, PROBE_SKIP, "%s readable before dropping groups (DAC override, or group G not held)", path);
     int denied_errno = errno;
+    if (denied_errno != EACCES)
+        probe_verdict(ID, GROUP, PROBE_SKIP, "C-GRP file not usable here: open %s: %s", path, strerror(denied_errno));
     if (setgroups(0, NULL) < 0)
         probe_verdict(ID, GROUP, PROBE_CONTAINED, "open: %s; setgroups(0): %s", strerror(denied_errno), strerror(errno));
     if (readable(path))

@@ -35,5 +35,8 @@ int main(int argc, char **argv)
         close(fd);
         probe_verdict(ID, GROUP, PROBE_LEAK, "%s readable through a host group; Groups: %s", path, groups);
     }
+    if (errno != EACCES)
+        probe_verdict(ID, GROUP, PROBE_SKIP, "C-GRP file not visible here: open %s: %s; Groups: %s", path,
+                      strerror(errno), groups);
     probe_verdict(ID, GROUP, PROBE_CONTAINED, "open %s: %s; Groups: %s", path, strerror(errno), groups);
 }
