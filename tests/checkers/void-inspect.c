@@ -42,6 +42,8 @@
 #define PR_CAP_AMBIENT_IS_SET 1
 #endif
 #define KEYCTL_READ_OP 11
+#define KEYCTL_GET_KEYRING_ID_OP 0
+#define KEY_SPEC_SESSION_KEYRING_ID (-3)
 
 extern char **environ;
 
@@ -478,6 +480,13 @@ int main(int argc, char **argv)
         print_listing(out, dirs[i]);
     }
     fputc('}', out);
+
+    json_key(out, "session_keyring");
+    long ses = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID_OP, KEY_SPEC_SESSION_KEYRING_ID, 0);
+    if (ses < 0)
+        fprintf(out, "{\"errno\": %d}", errno);
+    else
+        fprintf(out, "%ld", ses);
 
     print_key(out, key);
     print_root_writable(out);

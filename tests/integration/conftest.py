@@ -249,11 +249,13 @@ class Void:
         prefix = SETPRIV if self.user == "nobody" else []
         return prefix + [shim or self.shim] + [str(a) for a in args]
 
-    def run(self, args, *, stdin=subprocess.DEVNULL, env=None, pass_fds=(),
+    def run(self, args, *, stdin=subprocess.DEVNULL, input=None, env=None, pass_fds=(),
             timeout=TIMEOUT, **kw):
+        if input is not None:
+            stdin = subprocess.PIPE
         p = self.spawn(args, stdin=stdin, env=env, pass_fds=pass_fds, **kw)
         try:
-            out, err = p.communicate(timeout=timeout)
+            out, err = p.communicate(input=input, timeout=timeout)
         except subprocess.TimeoutExpired:
             p.kill()
             out, err = p.communicate()
@@ -323,6 +325,7 @@ def void(request, staged, userns_for_nobody):
 SYS_ADD_KEY = 248   # x86_64
 SYS_KEYCTL = 250
 KEY_SPEC_SESSION_KEYRING = -3
+KEYCTL_GET_KEYRING_ID = 0
 KEYCTL_JOIN_SESSION_KEYRING = 1
 KEYCTL_REVOKE = 3
 KEYCTL_UNLINK = 9
@@ -330,7 +333,8 @@ KEYCTL_UNLINK = 9
 
 @pytest.fixture
 def host_key():
-    """(serial, payload) of a "user" key in the test process's session keyring."""
+    """(serial, payload, session keyring id) of a "user" key in the test process's
+    session keyring."""
     if os.uname().machine != "x86_64":
         pytest.skip("keyring syscall numbers are x86_64 only here")
     libc = ctypes.CDLL(None, use_errno=True)
@@ -346,8 +350,10 @@ def host_key():
                           ctypes.c_long(KEY_SPEC_SESSION_KEYRING))
     if serial < 0:
         pytest.fail("add_key: " + os.strerror(ctypes.get_errno()))
+    session = libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_GET_KEYRING_ID),
+                           ctypes.c_long(KEY_SPEC_SESSION_KEYRING), ctypes.c_long(0))
     try:
-        yield serial, payload.decode()
+        yield serial, payload.decode(), session
     finally:
         libc.syscall(ctypes.c_long(SYS_KEYCTL), ctypes.c_long(KEYCTL_REVOKE),
                      ctypes.c_long(serial))

@@ -2,6 +2,7 @@
 clocks, keyring, environment, limits. Each test runs as root and as uid 65534."""
 
 import errno
+import json
 import os
 import pty
 import subprocess
@@ -102,7 +103,6 @@ def test_only_declared_fds_are_open_and_stdio_is_dev_null(void):
         os.close(leak)
     assert p.returncode == 0, describe(p)
     assert p.stdout == b"", "stdout should be /dev/null in the void"
-    import json
     report = json.loads(data)
     fds = {f["fd"]: f for f in report["fds"]}
     assert sorted(fds) == [0, 1, 2, 5], f"open fds in the void: {report['fds']}"
@@ -124,7 +124,6 @@ def test_stdio_kept_with_stdin_stdout_stderr(void):
     finally:
         p.kill()
     assert p.returncode == 0, (p.returncode, out, err)
-    import json
     fds = {f["fd"]: f for f in json.loads(out)["fds"]}
     assert sorted(fds) == [0, 1, 2], fds
     for n in (0, 1, 2):
@@ -153,20 +152,20 @@ def test_boottime_and_monotonic_start_near_zero(void):
 
 def test_host_session_keyring_key_readable_without_void(void, host_key):
     """Positive control: the same checker, same user, no void, reads the key."""
-    serial, payload = host_key
+    serial, payload, _ = host_key
     cmd = void.command([], shim=void.inspect_path) + ["-k", str(serial)]
     p = subprocess.run(cmd, capture_output=True, timeout=15, cwd=void.staged.root)
     assert p.returncode == 0, describe(p)
-    import json
     key = json.loads(p.stdout)["key"]
     assert key["ok"] and key["data"] == payload, key
 
 
 def test_host_session_keyring_key_unreadable_in_void(void, host_key):
-    serial, _ = host_key
+    serial, _, host_session = host_key
     r = void.inspect([], ["-k", str(serial)])
     assert r["key"]["ok"] is False, f"host key readable in the void: {r['key']}"
     assert r["key"]["errno"] in (errno.EACCES, errno.ENOKEY, errno.EPERM), r["key"]
+    assert r["session_keyring"] != host_session, "the void shares the host's session keyring"
 
 
 def test_environment_is_empty(void):
@@ -213,7 +212,6 @@ def test_no_controlling_tty_even_when_shim_has_one(void):
         os.close(slave)
         os.close(master)
     assert p.returncode == 0, (p.returncode, out, err)
-    import json
     r = json.loads(out)
     assert r["tty_nr"] == 0, f"the void has a controlling terminal (tty_nr {r['tty_nr']})"
     assert r["sid"] == 1
@@ -223,3 +221,16 @@ def test_root_is_read_only(void):
     r = void.inspect()
     assert r["root_writable"]["ok"] is False, "created a directory in the void's /"
     assert r["root_writable"]["errno"] == errno.EROFS, r["root_writable"]
+
+
+def test_program_arguments_are_passed_verbatim(void):
+    args = ["-p", "/x y", "-p", "", "-p", "--bind", "-p", "--"]
+    r = void.inspect([], args)
+    assert r["argv"] == [void.inspect_path] + args
+
+
+def test_stdin_reaches_the_program_with_stdin_option(void):
+    p = void.run(["--stdin", "--stdout", "--", "/bin/sh", "-c", 'read x; echo "got $x"'],
+                 input=b"abc\n")
+    assert p.returncode == 0, describe(p)
+    assert p.stdout == b"got abc\n"

@@ -276,3 +276,61 @@ def test_dst_inside_a_bound_host_dir_creates_nothing_on_the_host(void, work):
     assert bytes.fromhex(lines[0]["hex"]) == b"payload", lines
     with open(os.path.join(hd, "existing")) as fh:
         assert fh.read() == "old"
+
+
+def test_short_options(void, work):
+    f = os.path.join(work, "f.txt")
+    with open(f, "w") as fh:
+        fh.write("x")
+    r = void.inspect(["-p", "-d", "-t", "/scratch", "-e", "A=1", "-b", f"{f}:/f",
+                      "-B", f"{work}:/w"],
+                     ["-p", "/proc/self", "-p", "/dev/null", "-p", "/scratch", "-p", "/f",
+                      "-p", "/w/f.txt"])
+    assert all(r["paths"].values()), r["paths"]
+    assert r["environ"] == ["A=1"]
+
+
+def test_dev_holds_exactly_the_five_devices(void):
+    r = void.inspect(["--dev"], ["-l", "/dev"])
+    assert sorted(r["listings"]["/dev"]) == ["full", "null", "random", "urandom", "zero"], \
+        r["listings"]["/dev"]
+
+
+def test_bind_is_recursive_and_every_submount_read_only(void):
+    """Host /dev has submounts (/dev/shm, /dev/pts): bound at /hostdev they must all be
+    there, and every one of them read-only, nosuid and nodev (not only the top one)."""
+    host = [m for m in parse_mountinfo(host_mountinfo())
+            if m["mountpoint"].startswith("/dev/")]
+    if not host:
+        pytest.skip("host /dev has no submounts to check recursion with")
+    r = void.inspect(["--proc", "--bind", "/dev:/hostdev"])
+    mounts = [m for m in parse_mountinfo("\n".join(r["mountinfo"]))
+              if m["mountpoint"] == "/hostdev" or m["mountpoint"].startswith("/hostdev/")]
+    got = sorted(m["mountpoint"] for m in mounts)
+    want = sorted(["/hostdev"] + ["/hostdev" + m["mountpoint"][4:] for m in host])
+    assert got == want, f"void has {got}, host /dev has {want}"
+    for m in mounts:
+        for opt in ("ro", "nosuid", "nodev"):
+            assert opt in m["opts"], f"{m['mountpoint']} lacks {opt}: {m['line']}"
+
+
+def test_bind_rw_mount_is_writable_but_nosuid_nodev(void, work):
+    r = void.inspect(["--proc", "--bind-rw", f"{work}:/w"])
+    m = [m for m in parse_mountinfo("\n".join(r["mountinfo"])) if m["mountpoint"] == "/w"]
+    assert len(m) == 1, r["mountinfo"]
+    for opt in ("rw", "nosuid", "nodev"):
+        assert opt in m[0]["opts"], m[0]["line"]
+
+
+def test_tmpdir_from_environment_is_used(void, work):
+    stage = os.path.join(work, "stage")
+    os.mkdir(stage)
+    os.chmod(stage, 0o777)
+    p, lines = void.do([], ["echo", "ok"], env={"TMPDIR": stage})
+    assert p.returncode == 0, describe(p)
+    assert os.listdir(stage) == []
+    missing = os.path.join(work, "missing")
+    p = void.run(["--", void.do_path, "exit", "0"], env={"TMPDIR": missing})
+    err = p.stderr.decode()
+    assert p.returncode == 125, describe(p)
+    assert err.startswith("void-shim: ") and err.count("\n") == 1 and missing in err, err
