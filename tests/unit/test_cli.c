@@ -227,6 +227,23 @@ static void test_bind_with_dst(void **state)
     assert_null(find_op(&t->plan, fx.file));
 }
 
+static void test_bind_relative_src(void **state)
+{
+    struct t *t = *state;
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(fx.dir), 0);
+    enum cli_result r = parse(t, ARGV("--bind", "file.txt", "--bind", "sub:/s", "/bin/true"));
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(r, CLI_RUN);
+    const struct mount_op *op = find_op(&t->plan, fx.file);
+    assert_non_null(op);
+    assert_string_equal(op->src, fx.file);
+    op = find_op(&t->plan, "/s");
+    assert_non_null(op);
+    assert_string_equal(op->src, fx.subdir);
+}
+
 static void test_bind_dst_normalised(void **state)
 {
     struct t *t = *state;
@@ -554,6 +571,7 @@ int main(void)
         T(test_program_found_in_path),
         T(test_bind_without_dst),
         T(test_bind_with_dst),
+        T(test_bind_relative_src),
         T(test_bind_dst_normalised),
         T(test_bind_rw_flag),
         T(test_tmpfs),
