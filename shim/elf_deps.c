@@ -57,6 +57,7 @@ struct resolver {
     const char *loader_path;      /* PT_INTERP, canonical; its soname is read lazily */
     const char *loader_program;
     bool loader_read;
+    bool program_origin_used;     /* a library was found through the program's $ORIGIN */
 };
 
 enum searched {
@@ -273,10 +274,12 @@ static bool append(char *out, size_t size, size_t *used, const char *s, size_t l
     return true;
 }
 
-/* Expands $ORIGIN, $LIB and $PLATFORM in s[0..len) for object `owner`. */
+/* Expands $ORIGIN, $LIB and $PLATFORM in s[0..len) for object `owner`; *used_origin
+ * tells whether $ORIGIN was among them. */
 static bool expand_tokens(struct resolver *r, size_t owner, const char *s, size_t len,
-                          char *out, size_t size)
+                          char *out, size_t size, bool *used_origin)
 {
+    *used_origin = false;
     const struct elf_ident *id = &r->objs[owner].elf.id;
     size_t used = 0;
     out[0] = '\0';
@@ -295,6 +298,7 @@ static bool expand_tokens(struct resolver *r, size_t owner, const char *s, size_
         size_t n;
         if ((n = token_length(t, "ORIGIN")) != 0) {
             value = r->objs[owner].origin;
+            *used_origin = true;
         } else if ((n = token_length(t, "PLATFORM")) != 0) {
             value = platform_value(r, id);
         } else if ((n = token_length(t, "LIB")) != 0) {
@@ -399,8 +403,11 @@ static int search_list(struct resolver *r, struct search *s, const char *list, s
     for (const char *p = list; *p;) {
         size_t len = strcspn(p, ":");
         char dir[PATH_MAX];
-        if (len > 0 && expand_tokens(r, owner, p, len, dir, sizeof dir) && dir[0]) {
+        bool used_origin;
+        if (len > 0 && expand_tokens(r, owner, p, len, dir, sizeof dir, &used_origin) &&
+            dir[0]) {
             int rc = try_in_dir(r, s, dir, VIA_PATH);
+            r->program_origin_used |= rc > 0 && used_origin && owner == 0;
             if (rc != 0)
                 return rc;
         }
@@ -496,10 +503,14 @@ static int search_library(struct resolver *r, struct search *s)
 static int open_needed_path(struct resolver *r, struct search *s)
 {
     char path[PATH_MAX];
-    if (!expand_tokens(r, s->requester, s->name, strlen(s->name), path, sizeof path) ||
+    bool used_origin;
+    if (!expand_tokens(r, s->requester, s->name, strlen(s->name), path, sizeof path,
+                       &used_origin) ||
         path[0] != '/')
         return 0;
-    return try_candidate(r, s, path, VIA_PATH);
+    int rc = try_candidate(r, s, path, VIA_PATH);
+    r->program_origin_used |= rc > 0 && used_origin && s->requester == 0;
+    return rc;
 }
 
 static int not_found(struct resolver *r, const struct search *s)
@@ -608,22 +619,45 @@ static void start_process(struct resolver *r)
     r->n_objs = 0;
     r->loader_path = r->loader_program = NULL;
     r->loader_read = false;
+    r->program_origin_used = false;
+}
+
+static bool plan_has_env(const struct plan *plan, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < plan->n_env; i++)
+        if (strncmp(plan->envp[i], name, len) == 0 && plan->envp[i][len] == '=')
+            return true;
+    return false;
+}
+
+/* ld.so learns the program's $ORIGIN from /proc/self/exe, and a void may have no /proc;
+ * without it, it falls back to LD_ORIGIN_PATH (ignored when /proc is there). */
+static void provide_program_origin(struct resolver *r)
+{
+    if (!r->program_origin_used || plan_has_env(r->plan, "LD_ORIGIN_PATH"))
+        return;
+    char assignment[PATH_MAX + 32];
+    snprintf(assignment, sizeof assignment, "LD_ORIGIN_PATH=%s", r->objs[0].origin);
+    plan_add_env(r->plan, assignment);
 }
 
 static int add_elf_program(struct resolver *r, const char *program, const char *canonical,
                            int fd, const unsigned char *head, size_t head_len)
 {
     start_process(r);
-    size_t main = new_object(r, program, canonical, canonical, NO_LOADER);
+    size_t prog = new_object(r, program, canonical, canonical, NO_LOADER);
+    struct elf_object *elf = &r->objs[prog].elf;   /* valid until the next new_object */
     const char *why;
-    if (elf_object_read(fd, head, head_len, &r->arena, &r->objs[main].elf, &why) < 0)
+    if (elf_object_read(fd, head, head_len, &r->arena, elf, &why) < 0)
         return error_set(r->err, EXIT_SHIM_ERROR, errno, "program %s: %s", program, why);
-    if (!r->objs[main].elf.interp)
+    if (!elf->interp)
         return 0;   /* static: the kernel starts it without a loader */
-    add_loaded_name(r, r->objs[main].elf.soname);
-    if (add_loader(r, r->objs[main].elf.interp, program) < 0)
+    add_loaded_name(r, elf->soname);
+    if (add_loader(r, elf->interp, program) < 0 || resolve_needed(r) < 0)
         return -1;
-    return resolve_needed(r);
+    provide_program_origin(r);
+    return 0;
 }
 
 static int add_program(struct resolver *r, const char *program, int depth);

@@ -186,6 +186,7 @@ static void test_ls_has_loader_symlinks_and_libc(void **state)
     expect_ops_match_host(&c->plan);
     /* Every library of ls is in a default directory: the cache is not needed. */
     assert_null(find_op(&c->plan, OP_BIND, "/etc/ld.so.cache"));
+    assert_int_equal(c->plan.n_env, 0);
 }
 
 static void test_debian_loader_chain(void **state)
@@ -306,6 +307,12 @@ static void test_runpath_origin(void **state)
     expect_bind_of_realpath(&c->plan, FIX("lib/libfixdep.so.1"));
     assert_non_null(find_bind_ending(&c->plan, "/libc.so.6"));
     expect_ops_match_host(&c->plan);
+    /* The void may have no /proc/self/exe for ld.so to learn $ORIGIN from. */
+    char bin[PATH_MAX], expected[PATH_MAX + 32];
+    assert_non_null(realpath(FIX("bin"), bin));
+    snprintf(expected, sizeof expected, "LD_ORIGIN_PATH=%s", bin);
+    assert_int_equal(c->plan.n_env, 1);
+    assert_string_equal(c->plan.envp[0], expected);
 }
 
 static void test_rpath_is_inherited(void **state)
