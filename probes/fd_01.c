@@ -12,6 +12,7 @@
 #define ID "FD-01"
 #define GROUP "tty-fd"
 #define CLIMB 40
+#define MAX_FD_WITHOUT_PROC 4096
 
 struct findings { int count, writable; char list[700]; char escaped[256]; };
 
@@ -106,17 +107,22 @@ int main(int argc, char **argv)
     const char *file = probe_arg(argc, argv, "file");
     const char *nonce = probe_arg(argc, argv, "file-nonce");
     const char *leaked = probe_arg(argc, argv, "leaked-fds");
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        probe_verdict(ID, GROUP, PROBE_ERROR, "opendir /proc/self/fd: %s", strerror(errno));
     struct findings r = { 0 };
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        int fd = atoi(e->d_name);
-        if (e->d_name[0] != '.' && fd > 2 && fd != dirfd(d))
-            describe(&r, fd, file, nonce);
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            int fd = atoi(e->d_name);
+            if (e->d_name[0] != '.' && fd > 2 && fd != dirfd(d))
+                describe(&r, fd, file, nonce);
+        }
+        closedir(d);
+    } else {
+        /* no /proc: probe the descriptor numbers one by one */
+        for (int fd = 3; fd < MAX_FD_WITHOUT_PROC; fd++)
+            if (fcntl(fd, F_GETFD) >= 0)
+                describe(&r, fd, file, nonce);
     }
-    closedir(d);
     if (r.escaped[0])
         probe_verdict(ID, GROUP, PROBE_ESCAPED, "%s; fds:%s", r.escaped, r.list);
     if (r.writable)
