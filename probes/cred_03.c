@@ -1,6 +1,7 @@
-/* CRED-03: uid/gid map mistakes. Host id 0 mapped by anything but a one-id
+/* CRED-03: uid/gid map mistakes. Outside id 0 mapped by anything but a one-id
  * self map (only root can write that for itself) is an escape; a range of more
- * than one host id reaches other users' files. */
+ * than one outside id reaches other users' files. The map shows ids of the
+ * parent namespace, which are the host's only when the void is one level deep. */
 #include "probe.h"
 
 #include <unistd.h>
@@ -59,11 +60,11 @@ int main(void)
     int uid_root = uid.maps_host_zero && uid.total > 1;
     int gid_root = gid.maps_host_zero && gid.total > 1;
     if (uid_root || gid_root)
-        probe_verdict(ID, GROUP, PROBE_ESCAPED, "host %s 0 mapped in a multi-id range: uid_map %s gid_map %s setgroups %s",
+        probe_verdict(ID, GROUP, PROBE_ESCAPED, "outside %s 0 mapped in a multi-id range: uid_map %s gid_map %s setgroups %s",
                       uid_root ? "uid" : "gid", uid.text, gid.text, setgroups);
     if (uid.total > 1 || gid.total > 1)
         probe_verdict(ID, GROUP, PROBE_EXPOSED, "maps %llu uids / %llu gids (other users' ids): uid_map %s gid_map %s setgroups %s",
                       uid.total, gid.total, uid.text, gid.text, setgroups);
     probe_verdict(ID, GROUP, PROBE_CONTAINED, "uid_map %s gid_map %s setgroups %s%s", uid.text, gid.text, setgroups,
-                  uid.maps_host_zero ? " (host root self-mapped: the launcher was root)" : "");
+                  uid.maps_host_zero ? " (outside id 0 is the parent namespace's root: the launcher was root there)" : "");
 }

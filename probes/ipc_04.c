@@ -61,18 +61,22 @@ int main(int argc, char **argv)
     const char *name = probe_arg(argc, argv, "abs");
     if (!name)
         probe_verdict(ID, GROUP, PROBE_SKIP, "no C-ABS canary (--abs absent)");
-    char notable[512];
+    char notable[512], visible_note[64];
     int visible = count_abstract_names(notable, sizeof notable);
+    if (visible < 0)
+        snprintf(visible_note, sizeof visible_note, "/proc/net/unix unreadable");
+    else
+        snprintf(visible_note, sizeof visible_note, "%d abstract names visible", visible);
     static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
     int err = 0;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         if (connect_abstract(name, types[i]) == 0)
-            probe_verdict(ID, GROUP, PROBE_ESCAPED, "connected to @%s; %d abstract names visible%s",
-                          name, visible, notable);
+            probe_verdict(ID, GROUP, PROBE_ESCAPED, "connected to @%s; %s%s",
+                          name, visible_note, notable);
         err = errno;
         if (err != EPROTOTYPE) /* EPROTOTYPE: the name exists with another type */
             break;
     }
-    probe_verdict(ID, GROUP, PROBE_CONTAINED, "connect @%s: %s; %d abstract names visible%s", name,
-                  strerror(err), visible, notable);
+    probe_verdict(ID, GROUP, PROBE_CONTAINED, "connect @%s: %s; %s%s", name,
+                  strerror(err), visible_note, notable);
 }

@@ -45,6 +45,6 @@ int main(void)
     const char *self_note = self ? "opened" : strerror(self_err);
     const char *cpu_note = system_wide ? "opened" : strerror(cpu_err);
     const char *verdict = system_wide ? PROBE_ESCAPED : self ? PROBE_EXPOSED : PROBE_CONTAINED;
-    probe_verdict(ID, GROUP, verdict, "self: %s; system-wide cpu 0: %s; perf_event_paranoid %d", self_note, cpu_note,
+    probe_verdict(ID, GROUP, verdict, "self: %s; system-wide cpu 0: %s; perf_event_paranoid %d (-100 = unreadable)", self_note, cpu_note,
                   paranoid);
 }

@@ -71,11 +71,12 @@ int main(void)
     int count = list_host_interfaces(nics, sizeof nics);
     if (count < 0)
         probe_verdict(ID, GROUP, PROBE_ERROR, "getifaddrs: %s", strerror(errno));
+    /* -1: the /proc/net file is not visible here */
     int routes = count_routes();
     int localnet = read_route_localnet();
     if (count > 0)
-        probe_verdict(ID, GROUP, PROBE_LEAK, "%d non-lo interfaces:%s; %d ipv4 routes; route_localnet=%d",
+        probe_verdict(ID, GROUP, PROBE_LEAK, "%d non-lo interfaces:%s; ipv4 routes %d; route_localnet %d",
                       count, nics, routes, localnet);
-    probe_verdict(ID, GROUP, PROBE_CONTAINED, "only lo; %d ipv4 routes; route_localnet=%d", routes,
-                  localnet);
+    probe_verdict(ID, GROUP, PROBE_CONTAINED, "only lo; ipv4 routes %d; route_localnet %d (-1 = unreadable)",
+                  routes, localnet);
 }
