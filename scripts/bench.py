@@ -33,20 +33,26 @@ SETPRIV = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 TIMING_KEYS = ["parse_us", "resolve_us", "cgroup_us", "clone_us", "user_us", "time_us",
                "mount_us", "uts_us", "net_us", "fds_us", "last_us", "exec_us", "total_us"]
 
-# iters/warmup: C loops; runs/hwarm/rounds: hyperfine; budget_s: time allowed for one
-# slow hyperfine command per round (bubblewrap with 1000 binds takes ~1 s a start), never
-# fewer than min_runs; binds: N for the in-process loop; e2e_binds: N end to end.
+# iters/warmup: C loops; runs/hwarm: hyperfine runs and warm-up per command and round;
+# rounds (bind_rounds): passes over all end-to-end commands (with binds), interleaved so
+# that load from other users of the machine spreads over every command; budget_s: time
+# allowed for one slow command per round (bubblewrap with 1000 binds takes over a second
+# a start), never fewer than min_runs; binds: N for the in-process loop; e2e_binds: N
+# end to end.
 MODES = {
-    "smoke": dict(iters=5, warmup=1, runs=3, hwarm=1, rounds=1, budget_s=2, min_runs=2,
-                  binds=[0, 1, 10], e2e_binds=[0, 10], tput_s=0.2, creators=[1, 2],
-                  timings=5, resamples=500, tput_kinds=["clone-all7", "floor"]),
-    "quick": dict(iters=300, warmup=20, runs=200, hwarm=20, rounds=1, budget_s=12,
-                  min_runs=10, binds=[0, 1, 10, 100, 1000], e2e_binds=[0, 10, 100, 1000],
-                  tput_s=1.0, creators=[1, 2, 4], timings=200, resamples=10000,
+    "smoke": dict(iters=5, warmup=1, runs=3, hwarm=1, rounds=1, bind_rounds=1, budget_s=2,
+                  min_runs=2, binds=[0, 1, 10], e2e_binds=[0, 10], tput_s=0.2,
+                  creators=[1, 2], timings=5, resamples=500,
+                  tput_kinds=["clone-all7", "floor"]),
+    "quick": dict(iters=300, warmup=20, runs=200, hwarm=20, rounds=2, bind_rounds=1,
+                  budget_s=10, min_runs=10, binds=[0, 1, 10, 100, 1000],
+                  e2e_binds=[0, 10, 100, 1000], tput_s=0.5, creators=[1, 2, 4],
+                  timings=200, resamples=10000,
                   tput_kinds=["clone-none", "clone-all7", "floor", "void-shim"]),
-    "full": dict(iters=2000, warmup=50, runs=200, hwarm=50, rounds=5, budget_s=1e9,
-                 min_runs=200, binds=[0, 1, 10, 100, 1000], e2e_binds=[0, 10, 100, 1000],
-                 tput_s=5.0, creators=[1, 2, 4], timings=1000, resamples=10000,
+    "full": dict(iters=2000, warmup=50, runs=200, hwarm=50, rounds=5, bind_rounds=1,
+                 budget_s=1e9, min_runs=200, binds=[0, 1, 10, 100, 1000],
+                 e2e_binds=[0, 10, 100, 1000], tput_s=5.0, creators=[1, 2, 4],
+                 timings=1000, resamples=10000,
                  tput_kinds=["clone-none", "clone-net", "clone-all7", "void-inproc",
                              "floor", "void-shim", "bwrap"]),
 }
@@ -171,7 +177,9 @@ class Bench:
     def runs_for(self, prefix, command):
         """200 runs (the configured count) unless one start is so slow that they would
         not fit the mode's budget; then as many as fit, never below min_runs."""
-        est = min(self.time_once(prefix, command.split()) for _ in range(2))
+        est = self.time_once(prefix, command.split())
+        if est < 0.1:  # the first start may pay for cold caches
+            est = min(est, self.time_once(prefix, command.split()))
         runs = self.cfg["runs"]
         if est * runs > self.cfg["budget_s"]:
             runs = max(self.cfg["min_runs"], int(self.cfg["budget_s"] / est))
@@ -313,8 +321,10 @@ def step_static_dynamic(b):
     libs = ldd_needs(b.bins["tiny-dyn"])
     progs = [f"nolibc-static={b.bins['tiny']}", f"libc-static={b.bins['tiny-libc']}",
              "libc-dynamic=" + ":".join([b.bins["tiny-dyn"]] + libs)]
-    b.log(f"static_dynamic as {user}: 3 programs x host/void x {b.cfg['iters']} samples")
-    b.run_c("static_dynamic", prefix, [b.bins["static_dynamic"]] + b.loop_opts(out) + progs)
+    iters = max(5, b.cfg["iters"] // 2)
+    b.log(f"static_dynamic as {user}: 3 programs x host/void x {iters} samples")
+    b.run_c("static_dynamic", prefix, [b.bins["static_dynamic"]] + b.loop_opts(out, iters) +
+            progs)
     rows = [[user, r["program"], r["mode"], r["nbinds"], r["iter"], r["roundtrip_ns"]]
             for r in read_csv(out)]
     write_csv(os.path.join(b.out, "static_dynamic.csv"),
@@ -411,7 +421,8 @@ def step_e2e(b):
 
 def _e2e_one(b, user, prefix, name, cmd, rnd):
     runs = b.runs_for(prefix, cmd)
-    times, data = b.hyperfine(prefix, f"e2e-{name}-{user}-r{rnd}", cmd, runs, b.cfg["hwarm"])
+    warmup = min(b.cfg["hwarm"], max(1, runs // 10))  # slow commands: fewer warm-ups too
+    times, data = b.hyperfine(prefix, f"e2e-{name}-{user}-r{rnd}", cmd, runs, warmup)
     med = bench_stats.percentile(sorted(times), 50)
     b.log(f"  e2e {user:6} {name:10} round {rnd}: {runs} runs, median {med:8.0f} us "
           f"(user {data['user'] * 1e6:.0f} us, sys {data['system'] * 1e6:.0f} us)")
@@ -449,7 +460,7 @@ def step_e2e_binds(b):
     if not shutil.which("hyperfine"):
         return b.skip("e2e_binds", "hyperfine not installed")
     samples, rows = {}, []
-    for rnd in range(b.cfg["rounds"]):
+    for rnd in range(b.cfg["bind_rounds"]):
         for user, prefix in b.users:
             for n in b.cfg["e2e_binds"]:
                 for name, cmd in bind_commands(b, n):
