@@ -8,6 +8,8 @@
  *   mkdir PATH        mkdir PATH
  *   echo TEXT         print {"op":"echo","text":TEXT}
  *   sleep LABEL       print {"op":"sleep","label":LABEL,"pid":N}, then sleep forever
+ *   trap              handle SIGINT, SIGTERM and SIGHUP by printing {"op":"signal",...}
+ *                     and carrying on (so a forwarded signal does not stop the program)
  *   exit N            exit with status N
  *   kill SIG          die of signal SIG. As pid 1 of a pid namespace a process cannot
  *                     signal itself, so for SIGKILL it falls back to the kernel's
@@ -106,6 +108,14 @@ static void die_of(int sig)
     exit(124);
 }
 
+static void on_signal(int sig)
+{
+    char line[64];
+    int n = snprintf(line, sizeof line, "{\"op\": \"signal\", \"signal\": %d}\n", sig);
+    if (n > 0 && write(1, line, (size_t)n) < 0)
+        _exit(3);
+}
+
 static void need(int argc, int i, int n, const char *op)
 {
     if (i + n >= argc) {
@@ -144,6 +154,16 @@ int main(int argc, char **argv)
             fflush(stdout);
             for (;;)
                 pause();
+        } else if (strcmp(op, "trap") == 0) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = on_signal;
+            sa.sa_flags = SA_RESTART;
+            sigaction(SIGINT, &sa, NULL);
+            sigaction(SIGTERM, &sa, NULL);
+            sigaction(SIGHUP, &sa, NULL);
+            printf("{\"op\": \"trap\", \"ok\": true}\n");
+            fflush(stdout);
         } else if (strcmp(op, "exit") == 0) {
             need(argc, i, 1, op);
             fflush(stdout);

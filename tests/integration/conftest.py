@@ -363,10 +363,13 @@ def host_key():
 
 # ---------------------------------------------------------------- helpers for tests
 
+_line_buffers = {}  # fd -> bytes read past the last line returned
+
+
 def read_json_line(stream, timeout):
     """Reads one line from a pipe within timeout seconds and parses it as JSON."""
     fd = stream.fileno()
-    buf = b""
+    buf = _line_buffers.get(fd, b"")
     deadline = time.monotonic() + timeout
     while b"\n" not in buf:
         left = deadline - time.monotonic()
@@ -376,7 +379,8 @@ def read_json_line(stream, timeout):
         if not chunk:
             raise AssertionError(f"EOF before a full line (got {buf!r})")
         buf += chunk
-    return json.loads(buf.split(b"\n", 1)[0])
+    line, _line_buffers[fd] = buf.split(b"\n", 1)
+    return json.loads(line)
 
 
 def find_pids_by_argv(argv):

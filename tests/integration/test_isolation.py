@@ -137,6 +137,15 @@ def test_output_does_not_appear_without_stdout_or_stderr(void):
     assert p.stdout == b"" and p.stderr == b"", describe(p)
 
 
+def test_stdout_option_passes_stdout_only(void):
+    p = void.run(["--stdout", "--", void.do_path, "echo", "visible", "bogus-op"])
+    assert p.returncode == 2, describe(p)
+    assert p.stdout == b'{"op": "echo", "text": "visible"}\n' and p.stderr == b"", describe(p)
+    p = void.run(["--stderr", "--", void.do_path, "echo", "invisible", "bogus-op"])
+    assert p.returncode == 2, describe(p)
+    assert p.stdout == b"" and b"unknown op 'bogus-op'" in p.stderr, describe(p)
+
+
 def test_boottime_and_monotonic_start_near_zero(void):
     r = void.inspect()
     host_boot = time.clock_gettime(time.CLOCK_BOOTTIME)

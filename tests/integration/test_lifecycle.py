@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import describe, find_pids_by_argv, read_json_line, wait_gone
+from conftest import _line_buffers, describe, find_pids_by_argv, read_json_line, wait_gone
 
 
 @pytest.mark.parametrize("status", [0, 3, 77])
@@ -30,10 +30,14 @@ def test_exit_status_of_sigsegv_is_139(void):
     assert p.returncode == 128 + signal.SIGSEGV, describe(p)
 
 
-def start_sleeper(void, label, opts=()):
-    """Starts `void-do sleep LABEL` in a void; returns (shim process, host pid of it)."""
-    p = void.spawn(list(opts) + ["--stdout", "--", void.do_path, "sleep", label])
+def start_sleeper(void, label, opts=(), trap=False):
+    """Starts `void-do [trap] sleep LABEL` in a void; returns (shim process, host pid)."""
+    ops = (["trap"] if trap else []) + ["sleep", label]
+    p = void.spawn(list(opts) + ["--stdout", "--", void.do_path] + ops)
+    _line_buffers.pop(p.stdout.fileno(), None)
     try:
+        if trap:
+            assert read_json_line(p.stdout, 10) == {"op": "trap", "ok": True}
         line = read_json_line(p.stdout, 10)
     except AssertionError:
         p.kill()
@@ -41,7 +45,7 @@ def start_sleeper(void, label, opts=()):
         raise AssertionError(f"sleeper did not start: rc={p.returncode} stderr={err!r}")
     assert line["op"] == "sleep" and line["label"] == label
     assert line["pid"] == 1, f"the program is not pid 1 of its namespace: {line}"
-    pids = find_pids_by_argv([void.do_path, "sleep", label])
+    pids = find_pids_by_argv([void.do_path] + ops)
     assert len(pids) == 1, f"cannot find the sleeping void on the host: {pids}"
     return p, pids[0]
 
@@ -75,6 +79,28 @@ def test_signal_to_shim_stops_the_void_within_a_second(void, sig):
     assert p.returncode == 128 + sig, f"shim exited {p.returncode} after {sig.name}"
     assert elapsed < 1.0, f"shim took {elapsed:.2f} s to stop after {sig.name}"
     assert gone, f"the void (host pid {pid}) still runs 1 s after {sig.name}"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_to_shim_stops_a_void_that_handles_it(void, sig):
+    """The program catches SIGINT/SIGTERM and carries on: the shim must still stop the
+    void within a second (by SIGKILL if need be)."""
+    p, pid = start_sleeper(void, f"trap-{int(sig)}", trap=True)
+    try:
+        t0 = time.monotonic()
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        elapsed = time.monotonic() - t0
+        gone = wait_gone(pid, max(0.0, 1.0 - elapsed))
+    finally:
+        p.kill()
+        p.communicate(timeout=5)
+    assert gone, f"the void (host pid {pid}) still runs 1 s after {sig.name}"
+    assert elapsed < 1.0, f"shim took {elapsed:.2f} s to stop after {sig.name}"
+    assert p.returncode in (128 + sig, 128 + signal.SIGKILL), p.returncode
 
 
 def test_sigkill_of_the_shim_kills_the_void(void):
