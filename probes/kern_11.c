@@ -1,5 +1,6 @@
-/* KERN-11: fanotify marks that watch a whole filesystem or mount of the host.
- * A mark on a filesystem this namespace mounted itself (tmpfs) is skipped. */
+/* KERN-11: fanotify marks that watch a whole filesystem or mount of the host
+ * (tried on /, /usr, /etc and the C-DIR-RO bind). A mark on a filesystem this
+ * namespace may have mounted itself (tmpfs, proc, sysfs) is skipped. */
 #include "probe.h"
 
 #include <fcntl.h>
@@ -26,14 +27,15 @@ static int mark_accepted(int group, unsigned int how, const char *path, int *err
     return rc == 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     int group = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID | FAN_CLOEXEC, O_RDONLY);
     if (group < 0 && (errno == ENOSYS || errno == EINVAL))
         probe_verdict(ID, GROUP, PROBE_SKIP, "fanotify_init: %s", strerror(errno));
     if (group < 0)
         probe_verdict(ID, GROUP, PROBE_CONTAINED, "fanotify_init: %s", strerror(errno));
-    static const char *const paths[] = { "/", "/usr", "/etc", NULL };
+    /* C-DIR-RO is a bind of a host filesystem into the void */
+    const char *const paths[] = { "/", "/usr", "/etc", probe_arg(argc, argv, "dir-ro"), NULL };
     static const struct { unsigned int flag; const char *name; } kinds[] = {
         { FAN_MARK_FILESYSTEM, "filesystem" }, { FAN_MARK_MOUNT, "mount" },
     };
