@@ -7,7 +7,10 @@ repository where uid 65534 cannot enter. After every test, passed or failed, the
 `host_safety` fixture checks that the host is as it was: the test process's mountinfo,
 the entries of /tmp, the cgroup v2 tree, and no process left running a staged binary.
 
-Only the standard library and Debian's python3-pytest are used.
+Only the standard library and Debian's python3-pytest are used. Environment:
+  VOID_TEST_BUILD       build directory to take the shim and checkers from (default build/)
+  VOID_TEST_TMP_IGNORE  regex of /tmp entry names not to compare: only for a machine where
+                        other work writes to /tmp while the suite runs (never in CI)
 """
 
 import contextlib

@@ -5,6 +5,7 @@ import collections
 import errno
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -334,3 +335,40 @@ def test_tmpdir_from_environment_is_used(void, work):
     err = p.stderr.decode()
     assert p.returncode == 125, describe(p)
     assert err.startswith("void-shim: ") and err.count("\n") == 1 and missing in err, err
+
+
+def ldd_paths(program):
+    """Canonical paths of what the host's loader maps for program (ldd as an oracle)."""
+    out = subprocess.run(["ldd", program], capture_output=True, text=True, timeout=15,
+                         check=True).stdout
+    paths = set()
+    for line in out.splitlines():
+        words = line.split()
+        if "=>" in words and len(words) > words.index("=>") + 1:
+            candidate = words[words.index("=>") + 1]
+        elif words:
+            candidate = words[0]
+        else:
+            continue
+        if candidate.startswith("/"):
+            paths.add(os.path.realpath(candidate))
+    return paths
+
+
+def test_dynamic_program_gets_exactly_its_files(void):
+    """/bin/sh in a void sees mounts for itself, its loader and its libraries (at their
+    canonical paths, read-only), /proc and the root: nothing else."""
+    p = void.run(["--proc", "--stdout", "--", "/bin/sh", "-c",
+                  'while read -r l; do echo "$l"; done < /proc/self/mountinfo'])
+    assert p.returncode == 0, describe(p)
+    mounts = parse_mountinfo(p.stdout.decode())
+    want = {"/", "/proc", os.path.realpath("/bin/sh")} | ldd_paths("/bin/sh")
+    got = collections.Counter(m["mountpoint"] for m in mounts)
+    extra = set(got) - want - {"/etc/ld.so.cache"}
+    assert not extra and want <= set(got) and max(got.values()) == 1, \
+        f"void mounts {sorted(got.elements())}, expected {sorted(want)}"
+    for m in mounts:
+        if m["mountpoint"] not in ("/", "/proc"):
+            assert m["root"] == m["mountpoint"], m["line"]
+            for opt in ("ro", "nosuid", "nodev"):
+                assert opt in m["opts"], m["line"]
