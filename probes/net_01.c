@@ -5,7 +5,10 @@
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define ID "NET-01"
 #define GROUP "net"
@@ -40,17 +43,31 @@ static int list_host_interfaces(char *out, size_t size)
     return count;
 }
 
-static int count_routes(void)
+/* Routes of the main table (IPv4 and IPv6), by netlink, so that no /proc is needed; -1 on error. */
+static int count_main_routes(void)
 {
-    FILE *f = fopen("/proc/net/route", "r");
-    if (!f)
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0)
         return -1;
-    char line[256];
-    int lines = 0;
-    while (fgets(line, sizeof line, f))
-        lines++;
-    fclose(f);
-    return lines > 0 ? lines - 1 : 0;
+    struct { struct nlmsghdr h; struct rtmsg r; } req = {
+        .h = { .nlmsg_len = sizeof req, .nlmsg_type = RTM_GETROUTE, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+        .r = { .rtm_family = AF_UNSPEC },
+    };
+    int count = send(fd, &req, sizeof req, 0) < 0 ? -1 : 0;
+    char buf[16384];
+    for (int done = count < 0; !done;) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            count = -1, done = 1;
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; !done && NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+                done = 1, count = h->nlmsg_type == NLMSG_ERROR ? -1 : count;
+            else if (h->nlmsg_type == RTM_NEWROUTE && ((struct rtmsg *)NLMSG_DATA(h))->rtm_table == RT_TABLE_MAIN)
+                count++;
+        }
+    }
+    close(fd);
+    return count;
 }
 
 static int read_route_localnet(void)
@@ -71,12 +88,11 @@ int main(void)
     int count = list_host_interfaces(nics, sizeof nics);
     if (count < 0)
         probe_verdict(ID, GROUP, PROBE_ERROR, "getifaddrs: %s", strerror(errno));
-    /* -1: the /proc/net file is not visible here */
-    int routes = count_routes();
+    int routes = count_main_routes();
     int localnet = read_route_localnet();
     if (count > 0)
-        probe_verdict(ID, GROUP, PROBE_LEAK, "%d non-lo interfaces:%s; ipv4 routes %d; route_localnet %d",
+        probe_verdict(ID, GROUP, PROBE_LEAK, "%d non-lo interfaces:%s; main-table routes %d; route_localnet %d",
                       count, nics, routes, localnet);
-    probe_verdict(ID, GROUP, PROBE_CONTAINED, "only lo; ipv4 routes %d; route_localnet %d (-1 = unreadable)",
+    probe_verdict(ID, GROUP, PROBE_CONTAINED, "only lo; main-table routes %d; route_localnet %d (-1 = unreadable)",
                   routes, localnet);
 }
