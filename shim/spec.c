@@ -95,12 +95,16 @@ int spec_load(const char *path, struct spec *spec, struct shim_error *err)
     memset(spec, 0, sizeof *spec);
     spec->path = spec_xstrdup(path);
     json_t *root = load_json(path, err);
-    if (!root)
+    if (!root) {
+        spec_free(spec);
         return -1;
+    }
     struct spec_ctx ctx = {.spec = spec, .err = err};
     int r = parse_root(&ctx, root);
     spec_ctx_free_channels(&ctx);
     json_decref(root);
+    if (r != 0)
+        spec_free(spec);
     return r;
 }
 

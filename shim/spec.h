@@ -85,7 +85,7 @@ struct spec {
  * variants; each pipe exactly one reader (an Rx argument or a Pipe trigger) and exactly
  * one writer; each file socket exactly one reader and at least one writer; "Trigger"
  * only with a Pipe or FileSocket trigger; addresses parse; host paths exist. Opens,
- * creates and mounts nothing. */
+ * creates and mounts nothing. On failure spec holds nothing (spec_free is still safe). */
 int spec_load(const char *path, struct spec *spec, struct shim_error *err);
 
 /* Sets every entrypoint's exec_path to BINARY (looked up like the CLI's PROGRAM) and

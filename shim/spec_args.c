@@ -70,6 +70,20 @@ int spec_parse_trigger(struct spec_ctx *ctx, size_t ep, json_t *trigger)
     return r;
 }
 
+/* Each run of a triggered entrypoint is a fresh void; a pipe end or a file socket's
+ * receiving end exists once, so it cannot be handed to every run (the original
+ * orchestrator fails the same way, but only once the application runs). */
+static int triggered_end(struct spec_ctx *ctx, const struct spec_entrypoint *e,
+                         enum channel_kind kind, bool rx, const char *name)
+{
+    const char *key = kind == CHANNEL_PIPE ? "Pipe" : "FileSocket";
+    return ctx_fail(ctx, "{\"%s\": {\"%s\": \"%s\"}} cannot be given to entrypoint \"%s\": "
+                    "it runs once per trigger, in a fresh void each time, and a %s end can "
+                    "be given only once (a triggered entrypoint may hold {\"FileSocket\": "
+                    "{\"Tx\": ...}} ends)", key, rx ? "Rx" : "Tx", name, e->name,
+                    channel_kind_name(kind));
+}
+
 static int parse_channel_end(struct spec_ctx *ctx, size_t ep, json_t *value,
                              enum channel_kind kind, struct spec_arg *arg)
 {
@@ -84,6 +98,8 @@ static int parse_channel_end(struct spec_ctx *ctx, size_t ep, json_t *value,
                    &name) != 0)
         return -1;
     bool rx = v->id == VARIANT_PIPE_END_RX;
+    if (entrypoint(ctx, ep)->trigger != TRIGGER_STARTUP && (rx || kind == CHANNEL_PIPE))
+        return triggered_end(ctx, entrypoint(ctx, ep), kind, rx, name);
     if (kind == CHANNEL_PIPE)
         arg->kind = rx ? ARG_PIPE_RX : ARG_PIPE_TX;
     else

@@ -734,6 +734,29 @@ static void test_channel_both_kinds(void **state)
                "file socket");
 }
 
+static void test_triggered_entrypoint_pipe_end(void **state)
+{
+    load_fails(*state, "{'entrypoints': {"
+                       "'w': {'args': [{'FileSocket': {'Tx': 's'}}]}, "
+                       "'h': {'trigger': {'FileSocket': 's'}, 'args': [{'Pipe': {'Tx': 'p'}}]}, "
+                       "'r': {'args': [{'Pipe': {'Rx': 'p'}}]}}}",
+               ": /entrypoints/h/args/0/Pipe/Tx: {\"Pipe\": {\"Tx\": \"p\"}} cannot be given to "
+               "entrypoint \"h\": it runs once per trigger, in a fresh void each time, and a "
+               "pipe end can be given only once (a triggered entrypoint may hold "
+               "{\"FileSocket\": {\"Tx\": ...}} ends)");
+}
+
+static void test_triggered_entrypoint_socket_rx(void **state)
+{
+    load_fails(*state, "{'entrypoints': {"
+                       "'w': {'args': [{'Pipe': {'Tx': 'p'}}]}, "
+                       "'h': {'trigger': {'Pipe': 'p'}, 'args': [{'FileSocket': {'Rx': 's'}}]}}}",
+               ": /entrypoints/h/args/0/FileSocket/Rx: {\"FileSocket\": {\"Rx\": \"s\"}} "
+               "cannot be given to entrypoint \"h\": it runs once per trigger, in a fresh void "
+               "each time, and a file socket end can be given only once (a triggered "
+               "entrypoint may hold {\"FileSocket\": {\"Tx\": ...}} ends)");
+}
+
 /* ---- environment ---- */
 
 static void test_unknown_environment_item(void **state)
@@ -1100,6 +1123,8 @@ int main(void)
         T(test_file_socket_no_writer),
         T(test_file_socket_two_readers),
         T(test_channel_both_kinds),
+        T(test_triggered_entrypoint_pipe_end),
+        T(test_triggered_entrypoint_socket_rx),
         T(test_unknown_environment_item),
         T(test_environment_wrong_type),
         T(test_original_environment),
