@@ -79,6 +79,25 @@ static int found_in_proc(enum sysv_kind kind, key_t key)
     return found;
 }
 
+/* How the canary of this kind was found ("get", "stat_any", "/proc/sysvipc"), or NULL
+ * with *err set to the errno of the plain lookup. */
+static const char *find_canary(enum sysv_kind kind, key_t key, int *err)
+{
+    if (get_by_key(kind, key) >= 0)
+        return "get";
+    *err = errno;
+    if (found_by_sweep(kind, key))
+        return "stat_any";
+    return found_in_proc(kind, key) ? "/proc/sysvipc" : NULL;
+}
+
+/* Appends "A JOINB" to a comma-separated list. */
+static void append(char *out, size_t size, const char *a, const char *join, const char *b)
+{
+    size_t len = strlen(out);
+    snprintf(out + len, size - len, "%s%s%s%s", len ? ", " : "", a, join, b);
+}
+
 int main(int argc, char **argv)
 {
     char seen[512] = "", missed[512] = "";
@@ -88,18 +107,12 @@ int main(int argc, char **argv)
         if (!value)
             continue;
         have_canary = 1;
-        key_t key = (key_t)strtol(value, NULL, 10);
-        int id = get_by_key(kind, key);
-        int saved = errno;
-        const char *how = id >= 0 ? "get" : found_by_sweep(kind, key) ? "stat_any"
-                        : found_in_proc(kind, key) ? "/proc/sysvipc" : NULL;
-        char *out = how ? seen : missed;
-        size_t len = strlen(out);
+        int err = 0;
+        const char *how = find_canary(kind, (key_t)strtol(value, NULL, 10), &err);
         if (how)
-            snprintf(out + len, 512 - len, "%s%s via %s", len ? ", " : "", kind_name[kind], how);
+            append(seen, sizeof seen, kind_name[kind], " via ", how);
         else
-            snprintf(out + len, 512 - len, "%s%s get: %s", len ? ", " : "", kind_name[kind],
-                     strerror(saved));
+            append(missed, sizeof missed, kind_name[kind], " get: ", strerror(err));
     }
     if (!have_canary)
         probe_verdict(ID, GROUP, PROBE_SKIP, "no C-SYSV canary (--sysv-*-key absent)");
