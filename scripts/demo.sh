@@ -12,7 +12,7 @@ set -eu
 SHIM=${1:-build/bin/void-shim}
 case $SHIM in */*) ;; *) SHIM=./$SHIM ;; esac
 if [ ! -x "$SHIM" ]; then
-    echo "demo: $SHIM is not an executable; build it with: make $SHIM" >&2
+    echo "demo: $SHIM is not an executable (build it with: make)" >&2
     exit 1
 fi
 
@@ -50,7 +50,8 @@ show() {
     [ "$st" = 0 ] || printf '        (exit status %s)\n' "$st"
 }
 
-echo "void-shim demonstration: $($SHIM --version 2>/dev/null | head -n 1 || echo "$SHIM")"
+version=$("$SHIM" --version 2>/dev/null | head -n 1) || version=""
+echo "void-shim demonstration: ${version:-$SHIM}"
 echo "running as $(id -un 2>/dev/null || id -u) (uid $(id -u)) on Linux $(uname -r)"
 echo "each section: the host first, then a void started with $SHIM --proc --stdout -- PROGRAM"
 
@@ -60,14 +61,14 @@ printf '        %s mounts\n' "$(wc -l < /proc/self/mountinfo)"
 void --proc --stdout -- "$CAT" /proc/self/mountinfo
 printf '  void: %s mounts (mount point, type, options):\n' "$(printf '%s\n' "$out" | grep -c .)"
 # fields: id parent dev root MOUNTPOINT OPTIONS [optional...] - TYPE source superopts
-printf '%s\n' "$out" | awk '{for (i = 7; $i != "-"; i++) ; printf "%-40s %-6s %s\n", $5, $(i+1), $6}' |
+printf '%s\n' "$out" | awk '{for (i = 7; $i != "-"; i++) ; printf "%-48s %-6s %s\n", $5, $(i+1), $6}' |
     indent
 
-section "the root directory (ls -a /)"
+section "the root directory (ls -A /; in the void ls -Al /)"
 host
-ls -a / | tr '\n' ' ' | fold -s -w 72 | indent; echo
-void --proc --stdout -- "$LS" -a /
-out=$(printf '%s\n' "$out" | tr '\n' ' ')
+ls -A / | tr '\n' ' ' | fold -s -w 72 | indent; echo
+void --proc --stdout -- "$LS" -Al /
+out=$(printf '%s\n' "$out" | fdnames)
 show
 void --proc --dev --stdout -- "$LS" /dev
 printf '  void with --dev, ls /dev:\n'
@@ -165,6 +166,17 @@ void --proc -- "$TEST" -e /proc/uptime
 void --proc --stdout -- "$CAT" /proc/self/stat
 printf '  void: this process started %s s after boot (a time namespace of its own)\n' \
     "$(printf '%s\n' "$out" | awk -v t="$tck" '{printf "%.2f", $22 / t}')"
+
+section "what the start of a void costs (--timings, microseconds)"
+st=0
+out=$("$SHIM" --timings -- "$TEST" -n x 2>&1 >/dev/null) || st=$?
+if [ "$st" != 0 ]; then
+    printf '%s\n' "$out" >&2
+    echo "demo: the shim failed (exit $st): $SHIM --timings -- $TEST -n x" >&2
+    exit 1
+fi
+printf '%s\n' "$out" | tr -d '{}"' | tr ',' '\n' | sed 's/_us:/ /' |
+    awk '{printf "%s%-8s %6d", (NR % 5 == 1 ? "        " : "   "), $1, $2; if (NR % 5 == 0) print ""} END {if (NR % 5) print ""}'
 
 echo
 echo "demo: done; every void above was started by $SHIM and nothing on the host was changed"
