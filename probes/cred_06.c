@@ -77,8 +77,9 @@ static void send_byte(int fd)
         _exit(LEVEL2_BROKE);
 }
 
-/* Forks a child that unshares a user namespace, lets the caller map it, then runs body. */
-static pid_t spawn_in_new_userns(void (*body)(const char *), const char *arg, void (*before)(void))
+/* Forks a child that runs before(), unshares a user namespace, waits until the
+ * caller has written map for it, then runs body(arg). */
+static pid_t spawn_in_new_userns(void (*before)(void), const char *map, void (*body)(const char *), const char *arg)
 {
     int ready[2], mapped[2];
     if (pipe(ready) < 0 || pipe(mapped) < 0)
@@ -98,10 +99,7 @@ static pid_t spawn_in_new_userns(void (*body)(const char *), const char *arg, vo
     }
     if (pid > 0) {
         wait_byte(ready[0]);
-        static const char *const six_extents = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
-        char outer[64];
-        snprintf(outer, sizeof outer, "0 %lu %lu\n", OUTER_BASE, OUTER_COUNT);
-        if (write_maps(pid, before ? outer : six_extents) < 0)
+        if (write_maps(pid, map) < 0)
             kill(pid, SIGKILL);
         send_byte(mapped[1]);
     }
@@ -128,7 +126,8 @@ static void level1(const char *path)
 {
     if (setgid(0) < 0 || setuid(0) < 0)
         _exit(LEVEL2_BROKE);
-    _exit(exit_code(spawn_in_new_userns(level2, path, NULL)));
+    static const char six_extents[] = "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 5 990\n";
+    _exit(exit_code(spawn_in_new_userns(NULL, six_extents, level2, path)));
 }
 
 /* Level 1's namespace is created with euid OUTER_BASE so that it doesn't own our files. */
@@ -150,7 +149,9 @@ int main(void)
     if (fd < 0)
         probe_verdict(ID, GROUP, PROBE_SKIP, "no writable /tmp for the root-owned canary: %s", strerror(errno));
     close(fd);
-    int result = exit_code(spawn_in_new_userns(level1, path, become_outer_base));
+    char outer[64];
+    snprintf(outer, sizeof outer, "0 %lu %lu\n", OUTER_BASE, OUTER_COUNT);
+    int result = exit_code(spawn_in_new_userns(become_outer_base, outer, level1, path));
     unlink(path);
     if (result == LEVEL2_READ)
         probe_verdict(ID, GROUP, PROBE_ESCAPED, "six-extent nested userns read a 0600 file of uid 0");
