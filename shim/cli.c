@@ -344,7 +344,7 @@ static int add_program(struct plan *plan, int argc, char **argv, struct shim_err
     plan->resolve_us = elapsed_us(&start);
     for (size_t i = first; i < plan->n_ops; i++)
         plan->ops[i].flags |= OP_IMPLICIT;
-    return r;
+    return r == 0 ? plan_check_program_path(plan, err) : r;
 }
 
 /* Specification mode: BINARY and ARGS are kept as given; the spec front end resolves

@@ -129,6 +129,44 @@ int path_normalise(const char *option, const char *value, const char *path, char
     return 0;
 }
 
+/* The implicit symlink at dst, when the exec path goes through it, else NULL. */
+static const struct mount_op *program_symlink_at(const struct plan *plan, const char *dst)
+{
+    bool found;
+    uintptr_t i = (uintptr_t)strset_get(&plan->dsts, dst, &found);
+    if (!found)
+        return NULL;
+    const struct mount_op *op = &plan->ops[i - 1];
+    size_t len = strlen(dst);
+    if (op->kind != OP_SYMLINK || !(op->flags & OP_IMPLICIT) ||
+        strncmp(plan->exec_path, dst, len) != 0 || plan->exec_path[len] != '/')
+        return NULL;
+    return op;
+}
+
+int plan_check_program_path(const struct plan *plan, struct shim_error *err)
+{
+    char prefix[PATH_MAX];
+    for (size_t i = 0; plan->exec_path && i < plan->n_ops; i++) {
+        const struct mount_op *op = &plan->ops[i];
+        if (op->flags & OP_IMPLICIT)
+            continue;
+        snprintf(prefix, sizeof prefix, "%s", op->dst);
+        for (char *slash = strrchr(prefix, '/'); slash && slash != prefix;
+             slash = strrchr(prefix, '/')) {
+            *slash = '\0';
+            const struct mount_op *link = program_symlink_at(plan, prefix);
+            if (link)
+                return error_set(err, EXIT_SHIM_ERROR, 0,
+                                 "%s: destination %s passes through %s, a symlink (-> %s) "
+                                 "on the way to PROGRAM %s; name the destination by the "
+                                 "symlink's target instead", describe(op), op->dst, prefix,
+                                 link->src, plan->exec_path);
+        }
+    }
+    return 0;
+}
+
 static const char *kind_name(enum op_kind kind)
 {
     switch (kind) {

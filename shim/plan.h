@@ -86,6 +86,11 @@ void plan_add_env(struct plan *plan, const char *assignment);
 int path_normalise(const char *option, const char *value, const char *path, char *out,
                    struct shim_error *err);
 
+/* Refuses a declared destination that passes through a symlink the program's own path
+ * needs: the mount point would replace that symlink with a directory and the program
+ * would not be found in the void. Call once the program's ops are in the plan. */
+int plan_check_program_path(const struct plan *plan, struct shim_error *err);
+
 /* Writes the plan, one line per item, for --verbose and --check. */
 void plan_print(const struct plan *plan, FILE *out);
 
