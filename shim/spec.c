@@ -49,7 +49,7 @@ static int parse_entrypoint(struct spec_ctx *ctx, const char *name, json_t *obj)
     if (name[0] == '\0')
         return ctx_fail(ctx, "an entrypoint name must not be empty");
     if (ctx_expect(ctx, obj, JSON_OBJECT) != 0 ||
-        ctx_check_keys(ctx, obj, keys, sizeof keys / sizeof keys[0], context) != 0 ||
+        ctx_check_keys(ctx, obj, keys, COUNT(keys), context) != 0 ||
         spec_parse_trigger(ctx, ep, json_object_get(obj, "trigger")) != 0 ||
         spec_parse_args(ctx, ep, json_object_get(obj, "args")) != 0 ||
         spec_parse_environment(ctx, ep, json_object_get(obj, "environment")) != 0)
@@ -80,7 +80,7 @@ static int parse_root(struct spec_ctx *ctx, json_t *root)
 {
     static const char *const keys[] = {"entrypoints"};
     if (ctx_expect(ctx, root, JSON_OBJECT) != 0 ||
-        ctx_check_keys(ctx, root, keys, 1, "the specification") != 0)
+        ctx_check_keys(ctx, root, keys, COUNT(keys), "the specification") != 0)
         return -1;
     json_t *entrypoints = json_object_get(root, "entrypoints");
     if (!entrypoints)

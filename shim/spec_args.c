@@ -34,8 +34,6 @@ static const struct spec_variant end_variants[] = {
     {"Tx", VARIANT_PIPE_END_TX, true, false},
 };
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
-
 /* The address the older {"TcpListener": {"port": N}} form listens on: all interfaces. */
 static const char legacy_listen_host[] = "0.0.0.0";
 

@@ -31,8 +31,6 @@ static const struct spec_variant env_variants[] = {
     {"CgroupLimits", ENV_CGROUP_LIMITS, true, false},
 };
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
-
 static const char *const dev_nodes[] = {
     "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
 };

@@ -27,6 +27,8 @@ struct spec_ctx {
     struct channel_note *notes;       /* one per spec->channels entry */
 };
 
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
 /* One variant of an externally tagged enum: "Name", or {"Name": VALUE}. */
 struct spec_variant {
     const char *name;
