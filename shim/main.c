@@ -3,16 +3,39 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "app.h"
 #include "cli.h"
 #include "error.h"
 #include "launch.h"
 #include "plan.h"
+#include "spec.h"
+#include "spec_graph.h"
 
+/* -s SPEC, --check SPEC, --graph SPEC: the spec front end builds the plans. */
 static int run_spec(const struct plan *options)
 {
-    fprintf(stderr, "void-shim: -s %s: specification mode is not built yet\n",
-            options->spec_path);
-    return EXIT_SHIM_ERROR;
+    struct spec spec;
+    struct shim_error err = {0};
+    const char *binary = options->argv ? options->argv[0] : NULL;
+    int status = 0;
+    if (spec_load(options->spec_path, &spec, &err) != 0) {
+        error_print(&err);
+        return err.status;
+    }
+    if (binary && spec_bind_binary(&spec, binary, &err) != 0) {
+        error_print(&err);
+        status = err.status;
+    } else if (options->mode == MODE_SPEC_CHECK) {
+        spec_print(&spec, stdout);
+    } else if (options->mode == MODE_SPEC_GRAPH) {
+        spec_graph(&spec, stdout);
+    } else {
+        if (options->verbose)
+            spec_print(&spec, stderr);
+        status = app_run(&spec, options);
+    }
+    spec_free(&spec);
+    return status;
 }
 
 int main(int argc, char **argv)
