@@ -12,7 +12,8 @@ BENCH_DIR  := $(BUILD)/bench
 BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o
 # Everything that runs inside a void or is timed is static: no dynamic loading in the
 # numbers unless a benchmark is about dynamic loading.
-BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic throughput floor
+BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic throughput \
+               e2e_interleave floor
 BENCH_TINY  := tiny tiny-libc tiny-dyn
 BENCH_BINS  := $(BENCH_PROGS:%=$(BENCH_DIR)/%) $(BENCH_TINY:%=$(BENCH_DIR)/%)
 # The libc-free tiny has its own _start for these two architectures only.

@@ -42,22 +42,23 @@ TIMING_KEYS = ["parse_us", "resolve_us", "cgroup_us", "clone_us", "user_us", "ti
 MODES = {
     "smoke": dict(iters=5, warmup=1, runs=3, hwarm=1, rounds=1, bind_rounds=1, budget_s=2,
                   min_runs=2, binds=[0, 1, 10], e2e_binds=[0, 10], tput_s=0.2,
-                  creators=[1, 2], timings=5, resamples=500,
+                  creators=[1, 2], timings=5, resamples=500, inter_rounds=3, inter_bind_rounds=2,
                   tput_kinds=["clone-all7", "floor"]),
-    "quick": dict(iters=300, warmup=20, runs=200, hwarm=20, rounds=2, bind_rounds=1,
+    "quick": dict(iters=300, warmup=20, runs=200, hwarm=20, rounds=1, bind_rounds=1,
                   budget_s=10, min_runs=10, binds=[0, 1, 10, 100, 1000],
                   e2e_binds=[0, 10, 100, 1000], tput_s=0.5, creators=[1, 2, 4],
-                  timings=200, resamples=10000,
+                  timings=200, resamples=10000, inter_rounds=500, inter_bind_rounds=40,
                   tput_kinds=["clone-none", "clone-all7", "floor", "void-shim"]),
     "full": dict(iters=2000, warmup=50, runs=200, hwarm=50, rounds=5, bind_rounds=1,
                  budget_s=1e9, min_runs=200, binds=[0, 1, 10, 100, 1000],
                  e2e_binds=[0, 10, 100, 1000], tput_s=5.0, creators=[1, 2, 4],
-                 timings=1000, resamples=10000,
+                 timings=1000, resamples=10000, inter_rounds=2000, inter_bind_rounds=200,
                  tput_kinds=["clone-none", "clone-net", "clone-all7", "void-inproc",
                              "floor", "void-shim", "bwrap"]),
 }
 STEPS = ["clone_flags", "exec_floor", "mount_steps", "bind_scaling", "static_dynamic",
-         "shim_timings", "e2e", "e2e_binds", "throughput"]
+         "shim_timings", "e2e", "e2e_interleaved", "e2e_binds", "e2e_binds_interleaved",
+         "throughput"]
 
 
 class Bench:
@@ -88,7 +89,8 @@ class Bench:
         is; every tool, root or not, runs the same files from the same place."""
         bins = {}
         names = ["tiny", "tiny-libc", "tiny-dyn", "floor", "clone_flags", "exec_floor",
-                 "mount_steps", "bind_scaling", "static_dynamic", "throughput"]
+                 "mount_steps", "bind_scaling", "static_dynamic", "throughput",
+                 "e2e_interleave"]
         for name in names:
             src = os.path.join(self.build, "bench", name)
             if not os.path.exists(src):
@@ -472,10 +474,10 @@ def step_e2e_binds(b):
     for (user, name, n), xs in samples.items():
         b.add_summary("e2e_binds", user, f"{name}/n={n}", "e2e", xs)
     b.bind_samples = samples
-    _per_bind_rows(b, samples)
+    _per_bind_rows(b, samples, "e2e_binds")
 
 
-def _per_bind_rows(b, samples):
+def _per_bind_rows(b, samples, section):
     """Per-bind cost end to end: (sample at N - median at N=0) / N, for each N > 0 (the
     interval reflects the spread at N only, the base median is taken as exact)."""
     for (user, name, n), xs in samples.items():
@@ -483,8 +485,67 @@ def _per_bind_rows(b, samples):
         if n == 0 or not base:
             continue
         med0 = bench_stats.percentile(sorted(base), 50)
-        b.add_summary("e2e_binds", user, f"{name}/n={n}", "per_bind",
+        b.add_summary(section, user, f"{name}/n={n}", "per_bind",
                       [(x - med0) / n for x in xs])
+
+
+def _interleaved(b, step, user, prefix, cmds, rounds):
+    """Runs cmds round-robin (shuffled per round) with bench/e2e_interleave; returns
+    {name: [us, ...]}."""
+    out = b.scratch_file(f"{step}-{user}.csv")
+    # posix_spawn does not search PATH: make the tools' paths absolute.
+    pairs = []
+    for name, cmd in cmds:
+        argv = cmd.split(" ")
+        argv[0] = shutil.which(argv[0]) or argv[0]
+        pairs.append(f"{name}=" + " ".join(argv))
+    b.log(f"{step} as {user}: {len(cmds)} commands x {rounds} shuffled rounds")
+    b.run_c(step, prefix, [b.bins["e2e_interleave"], "-n", str(rounds), "-w",
+                           str(max(1, rounds // 20)), "-o", out] + pairs)
+    samples = {}
+    for r in read_csv(out):
+        samples.setdefault(r["variant"], []).append((int(r["round"]), int(r["ns"]) / 1000))
+    return samples
+
+
+def step_e2e_interleaved(b):
+    """The e2e commands again (without firejail, which is 20x slower than the rest and
+    not part of a target), interleaved sample by sample."""
+    rows = []
+    for user, prefix in b.users:
+        cmds = [(n, c) for n, c in e2e_commands(b, user) if n != "firejail"]
+        got = _interleaved(b, "e2e_interleaved", user, prefix, cmds, b.cfg["inter_rounds"])
+        for name, xs in ((n, got[n]) for n, _ in cmds if n in got):
+            rows += [[user, name, rnd, round(us, 2)] for rnd, us in xs]
+            b.inter_samples[(user, name)] = [us for _, us in xs]
+            row = b.add_summary("e2e_interleaved", user, name, "e2e",
+                                b.inter_samples[(user, name)])
+            b.log(f"  interleaved {user:6} {name:10}: median {row['median']:8.0f} us")
+    write_csv(os.path.join(b.out, "e2e_interleaved.csv"), ["user", "variant", "round", "us"],
+              rows)
+
+
+def step_e2e_binds_interleaved(b):
+    """floor and void-shim with N = 0..1000 binds and bwrap up to N = 100 (at 1000 one
+    bwrap start takes over a second), interleaved sample by sample."""
+    rows = []
+    for user, prefix in b.users:
+        cmds = []
+        for n in b.cfg["e2e_binds"]:
+            cmds += [(f"{tool}@{n}", c) for tool, c in bind_commands(b, n)
+                     if tool != "bwrap" or n <= 100]
+        got = _interleaved(b, "e2e_binds_interleaved", user, prefix, cmds,
+                           b.cfg["inter_bind_rounds"])
+        for name, xs in sorted(got.items(), key=lambda kv: (kv[0].split("@")[0],
+                                                             int(kv[0].split("@")[1]))):
+            tool, n = name.split("@")  # names must not contain "=": see e2e_interleave
+            rows += [[user, tool, n, rnd, round(us, 2)] for rnd, us in xs]
+            b.inter_bind_samples[(user, tool, int(n))] = [us for _, us in xs]
+            b.add_summary("e2e_binds_interleaved", user, f"{tool}/n={n}", "e2e",
+                          [us for _, us in xs])
+    write_csv(os.path.join(b.out, "e2e_binds_interleaved.csv"),
+              ["user", "tool", "n", "round", "us"], rows)
+    _per_bind_rows(b, b.inter_bind_samples, "e2e_binds_interleaved")
 
 
 # ---------------------------------------------------------------------------------------
@@ -586,6 +647,7 @@ def main(argv):
     prepare_out(a)
     b = Bench(a)
     b.e2e_samples, b.bind_samples = {}, {}
+    b.inter_samples, b.inter_bind_samples = {}, {}
     host_before = mountinfo()
     meta = bench_report.meta_start(b, a, argv)
     failed = []

@@ -28,6 +28,8 @@ OPTIONAL = {  # written when the tool they need is there
     "shim_timings.csv": ["iter", "us"],
     "e2e.csv": ["round", "iter", "us"],
     "e2e_binds.csv": ["n", "round", "iter", "us"],
+    "e2e_interleaved.csv": ["round", "us"],
+    "e2e_binds_interleaved.csv": ["n", "round", "us"],
     "static_dynamic_shim.csv": ["iter", "us"],
     "netns_slab.csv": ["creators", "t_ms", "active_objs"],
     "netns_backlog.csv": ["creators", "before", "peak", "steady", "drain_ms"],

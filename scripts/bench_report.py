@@ -158,9 +158,19 @@ def _ratio(b, num, den, relation, threshold, what):
 
 
 def compute_targets(b):
-    """The issue's targets, computed from the medians (shown, never asserted)."""
+    """The issue's targets, computed from the medians (shown, never asserted), once from
+    the sample-by-sample interleaved runs and once from hyperfine's."""
     out = []
-    e2e, binds = b.e2e_samples, b.bind_samples
+    for source, e2e, binds in (("interleaved", b.inter_samples, b.inter_bind_samples),
+                               ("hyperfine", b.e2e_samples, b.bind_samples)):
+        for t in _targets_from(b, e2e, binds, source):
+            t["source"] = source
+            out.append(t)
+    return out
+
+
+def _targets_from(b, e2e, binds, source):
+    out = []
     for user in [u for u, _ in b.users]:
         shim = e2e.get((user, "void-shim"))
         rows = [
@@ -197,8 +207,8 @@ def _flatness(binds, user):
 
 def write_targets(b, targets):
     with open(os.path.join(b.out, "targets.csv"), "w", newline="") as f:
-        w = csv.DictWriter(f, ["target", "ratio", "ci95_lo", "ci95_hi", "relation",
-                               "threshold", "met"])
+        w = csv.DictWriter(f, ["source", "target", "ratio", "ci95_lo", "ci95_hi",
+                               "relation", "threshold", "met"])
         w.writeheader()
         for t in targets:
             w.writerow(t)
@@ -226,7 +236,7 @@ def print_table(b, targets, meta):
           f"{'median':>8} {'p10':>8} {'p90':>8} {'p99':>8}  (us)")
     for section in ("clone_flags", "exec_floor", "mount_steps", "bind_scaling",
                     "static_dynamic", "static_dynamic_shim", "shim_timings", "e2e",
-                    "e2e_binds"):
+                    "e2e_interleaved", "e2e_binds", "e2e_binds_interleaved"):
         for r in _rows(b, section):
             print(f"{r['section']:18} {r['user']:11} {r['variant']:22} {r['metric']:9} "
                   f"{r['n']:>5} {_fmt(r['median']):>8} {_fmt(r.get('p10')):>8} "
@@ -235,7 +245,8 @@ def print_table(b, targets, meta):
     print("targets (shown, not asserted):")
     for t in targets:
         ci = f" [95% CI {t['ci95_lo']}-{t['ci95_hi']}]" if "ci95_lo" in t else ""
-        print(f"  {'MET   ' if t['met'] else 'MISSED'} {t['target']}: {t['ratio']}{ci} "
+        print(f"  {'MET   ' if t['met'] else 'MISSED'} {t['source']:11} {t['target']}: "
+              f"{t['ratio']}{ci} "
               f"(target {t['relation']} {t['threshold']})")
     for s in meta["skipped"]:
         print(f"  skipped: {s['what']}: {s['why']}")
