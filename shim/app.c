@@ -17,6 +17,7 @@
 
 #include "launch.h"
 #include "report.h"
+#include "spec_addr.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -70,37 +71,11 @@ static int open_channel(const struct spec_channel *c, struct channel_state *s,
     return 0;
 }
 
-static int parse_address(const char *text, struct sockaddr_storage *ss, socklen_t *len)
-{
-    char host[INET6_ADDRSTRLEN + 2];
-    const char *colon = strrchr(text, ':');
-    if (!colon || (size_t)(colon - text) >= sizeof host)
-        return -1;
-    memcpy(host, text, (size_t)(colon - text));
-    host[colon - text] = '\0';
-    int port = atoi(colon + 1);
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-    size_t hl = strlen(host);
-    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
-        host[hl - 1] = '\0';
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons((uint16_t)port);
-        *len = sizeof *in6;
-        return inet_pton(AF_INET6, host + 1, &in6->sin6_addr) == 1 ? 0 : -1;
-    }
-    in4->sin_family = AF_INET;
-    in4->sin_port = htons((uint16_t)port);
-    *len = sizeof *in4;
-    return inet_pton(AF_INET, host, &in4->sin_addr) == 1 ? 0 : -1;
-}
-
 static int open_listener(const char *entrypoint, const char *addr, struct shim_error *err)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    if (parse_address(addr, &ss, &len) != 0)
+    if (spec_parse_address(addr, &ss, &len) != NULL)
         return error_set(err, EXIT_SHIM_ERROR, 0, "entrypoint \"%s\": TcpListener %s: not "
                          "an IP:PORT address", entrypoint, addr);
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -341,6 +316,9 @@ static int spawn_entrypoint(struct app *app, size_t e, const struct trigger_data
         run.verbose = app->options->verbose;
         run.timings = false;
         run.domainname = ep->domainname;
+        run.entrypoint = ep->name;
+        run.cgroup_limits = ep->cgroup_limits;
+        run.n_cgroup_limits = ep->n_cgroup_limits;
         rv->entrypoint = e;
         rv->serial = ++app->next_serial;
         r = void_spawn(&run, &app->saved, rv->serial, &rv->vi, err);

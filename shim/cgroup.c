@@ -80,6 +80,26 @@ void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial)
         cgroup_leaf_remove(leaf);
 }
 
+void cgroup_leaf_apply(const struct cgroup_leaf *leaf, const struct cgroup_limit *limits,
+                       size_t n, const char *who)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *why = leaf->fd < 0 ? leaf->note : NULL;
+        if (!why) {
+            int fd = openat(leaf->fd, limits[i].file, O_WRONLY | O_CLOEXEC);
+            ssize_t len = (ssize_t)strlen(limits[i].value);
+            if (fd < 0 || write(fd, limits[i].value, (size_t)len) != len)
+                why = errno == ENOENT ? "its controller is not enabled for the leaf"
+                                      : strerror(errno);
+            if (fd >= 0)
+                close(fd);
+        }
+        if (why)
+            fprintf(stderr, "void-shim: %s: cgroup limit %s=%s not applied: %s\n", who,
+                    limits[i].file, limits[i].value, why);
+    }
+}
+
 void cgroup_leaf_release_fd(struct cgroup_leaf *leaf)
 {
     if (leaf->fd >= 0)

@@ -5,6 +5,9 @@
 #define VOID_CGROUP_H
 
 #include <limits.h>
+#include <stddef.h>
+
+#include "plan.h"
 
 struct cgroup_leaf {
     int fd;                  /* directory fd for clone3, or -1 when none */
@@ -15,6 +18,11 @@ struct cgroup_leaf {
 /* Creates the leaf (void-shim-PID, or void-shim-PID-SERIAL for serial > 0) next to the caller's own cgroup v2 (never v1). On failure leaves
  * fd = -1 and a note: the void then keeps the caller's cgroup. */
 void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial);
+/* Writes each limit into the leaf before the void enters it. A limit that cannot be
+ * applied (no leaf, controller not enabled for it) is reported on stderr, naming
+ * `who`, and the void starts without it. */
+void cgroup_leaf_apply(const struct cgroup_leaf *leaf, const struct cgroup_limit *limits,
+                       size_t n, const char *who);
 /* Closes the fd (the clone holds the cgroup now). */
 void cgroup_leaf_release_fd(struct cgroup_leaf *leaf);
 /* Removes the leaf once the void is gone. */

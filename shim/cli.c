@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "elf_deps.h"
+#include "host_path.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -86,23 +87,6 @@ static const char *const dev_nodes[] = {
     "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
 };
 
-/* Checks a bind source: it must exist, and a symlink must not dangle. Writes its
- * canonical path, which is what the void phase opens (with no symlink followed). */
-static int check_source(const char *option, const char *value, const char *src,
-                        char *canonical, bool *is_dir, struct shim_error *err)
-{
-    struct stat st;
-    if (lstat(src, &st) != 0)
-        return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", option, value);
-    if (S_ISLNK(st.st_mode) && stat(src, &st) != 0)
-        return error_set(err, EXIT_SHIM_ERROR, 0,
-                         "%s %s: %s is a dangling symbolic link", option, value, src);
-    if (!realpath(src, canonical))
-        return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", option, value);
-    *is_dir = S_ISDIR(st.st_mode);
-    return 0;
-}
-
 static int add_bind(struct plan *plan, const char *option, const char *value,
                     unsigned flags, struct shim_error *err)
 {
@@ -115,7 +99,7 @@ static int add_bind(struct plan *plan, const char *option, const char *value,
     memcpy(src, value, src_len);
     src[src_len] = '\0';
     bool is_dir = false;
-    if (check_source(option, value, src, canonical, &is_dir, err) != 0)
+    if (host_check_path(option, src, canonical, &is_dir, err) != 0)
         return -1;
     /* Without DST the source appears where the user named it, or at its canonical
      * path when the name was relative. */
@@ -259,65 +243,6 @@ static int apply_option(struct plan *plan, int opt, const char *arg, struct shim
     return error_set(err, EXIT_SHIM_ERROR, 0, "internal: unhandled option %d", opt);
 }
 
-static int not_executable(const char *program, const char *path, int errnum,
-                          struct shim_error *err)
-{
-    return error_set(err, EXIT_NOT_EXECUTABLE, errnum, "PROGRAM %s: %s is not executable",
-                     program, path);
-}
-
-/* Checks one candidate as execve would: 0 if executable, else the errno. */
-static int candidate_errno(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return errno;
-    if (!S_ISREG(st.st_mode))
-        return EACCES;
-    return access(path, X_OK) == 0 ? 0 : errno;
-}
-
-/* Finds PROGRAM the way execvp does and writes its absolute path. */
-static int find_program(const char *program, char *path, struct shim_error *err)
-{
-    if (strchr(program, '/')) {
-        int e = candidate_errno(program);
-        if (e == ENOENT || e == ENOTDIR)
-            return error_set(err, EXIT_NOT_FOUND, e, "PROGRAM %s", program);
-        if (e != 0)
-            return not_executable(program, program, e, err);
-        /* Keep an absolute name as given (its symlinks are recreated in the void);
-         * a relative one, or one with "..", becomes canonical. */
-        if (program[0] == '/' && path_normalise("PROGRAM", program, program, path, err) == 0)
-            return 0;
-        err->status = 0;
-        if (!realpath(program, path))
-            return error_set(err, EXIT_NOT_FOUND, errno, "PROGRAM %s", program);
-        return 0;
-    }
-    const char *search = getenv("PATH");
-    if (!search || !*search)
-        search = "/usr/local/bin:/usr/bin:/bin";
-    int denied = 0;
-    for (const char *dir = search; *dir;) {
-        const char *end = strchrnul(dir, ':');
-        int n = snprintf(path, PATH_MAX, "%.*s/%s", (int)(end - dir), dir, program);
-        dir = *end ? end + 1 : end;
-        if (path[0] != '/' || n >= PATH_MAX)
-            continue;
-        int e = candidate_errno(path);
-        if (e == 0)
-            return 0;
-        if (e != ENOENT && e != ENOTDIR && !denied)
-            denied = e;
-    }
-    if (denied)
-        return error_set(err, EXIT_NOT_EXECUTABLE, denied,
-                         "PROGRAM %s: found in PATH but not executable", program);
-    return error_set(err, EXIT_NOT_FOUND, 0, "PROGRAM %s: not found in PATH (%s)", program,
-                     search);
-}
-
 static long elapsed_us(const struct timespec *since)
 {
     struct timespec now;
@@ -327,8 +252,9 @@ static long elapsed_us(const struct timespec *since)
 
 static int add_program(struct plan *plan, int argc, char **argv, struct shim_error *err)
 {
-    char path[PATH_MAX];
-    if (find_program(argv[0], path, err) != 0)
+    char path[PATH_MAX], what[PATH_MAX + 16];
+    snprintf(what, sizeof what, "PROGRAM %s", argv[0]);
+    if (host_find_program(what, argv[0], path, err) != 0)
         return -1;
     plan->exec_path = strdup(path);
     plan->argv = calloc((size_t)argc + 1, sizeof *plan->argv);

@@ -99,6 +99,8 @@ int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned ser
     cgroup_leaf_create(&vi->leaf, serial);
     if (plan->verbose && vi->leaf.note[0])
         fprintf(stderr, "void-shim: %s\n", vi->leaf.note);
+    cgroup_leaf_apply(&vi->leaf, plan->cgroup_limits, plan->n_cgroup_limits,
+                      plan->entrypoint ? plan->entrypoint : "void");
     vi->cgroup_us = elapsed_us(&t);
 
     if (ambient_phase(plan, &ctx, report, err) != 0) {

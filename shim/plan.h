@@ -34,6 +34,12 @@ struct mount_op {
     const char *origin;   /* who asked, for messages: "--bind", "--dev", "library", ... */
 };
 
+/* A cgroup v2 interface file of the void's leaf and the value to write there. */
+struct cgroup_limit {
+    char *file;             /* owned; "controller.knob", never "cgroup.*", no '/' */
+    char *value;            /* owned; one line */
+};
+
 #define PLAN_MAX_FDS 64
 
 struct plan {
@@ -58,6 +64,10 @@ struct plan {
     bool verbose;
     bool dry_run;                /* print the plan, run nothing */
     char *tmpdir;                /* owned; staging mount point (never written to) */
+
+    const char *entrypoint;      /* borrowed (spec mode): the entrypoint's name */
+    const struct cgroup_limit *cgroup_limits;   /* borrowed (spec mode) */
+    size_t n_cgroup_limits;
 
     long resolve_us;             /* measured while building: ELF dependency resolution */
 

@@ -48,12 +48,8 @@ struct spec_channel {
     size_t n_writers;       /* entrypoints holding a Tx end */
 };
 
-/* Extension {"CgroupLimits": {"memory.max": "64M", ...}}: one interface file of the
- * void's cgroup leaf and the text to write into it. */
-struct spec_cgroup_limit {
-    char *file;             /* owned; "controller.knob", never "cgroup.*", no '/' */
-    char *value;            /* owned; one line */
-};
+/* Extension {"CgroupLimits": {"memory.max": "64M", ...}}: struct cgroup_limit (plan.h),
+ * one interface file of the void's cgroup leaf and the text to write into it. */
 
 struct spec_entrypoint {
     char *name;                     /* owned */
@@ -66,7 +62,7 @@ struct spec_entrypoint {
      * are filled in by spec_bind_binary). */
     struct plan plan;
     char *domainname;               /* owned; NULL: "(none)" */
-    struct spec_cgroup_limit *cgroup_limits;   /* owned; applied where a controller is */
+    struct cgroup_limit *cgroup_limits;   /* owned; applied where a controller is */
     size_t n_cgroup_limits;
 };
 

@@ -210,7 +210,9 @@ static bool valid_limit_file(const char *file)
     if (controller == 0 || file[controller] != '.' || strncmp(file, "cgroup.", 7) == 0)
         return false;
     const char *knob = file + controller + 1;
-    return knob[0] && strspn(knob, "abcdefghijklmnopqrstuvwxyz0123456789_.") == strlen(knob);
+    /* Upper case too: hugetlb names its files by page size (hugetlb.2MB.max). */
+    return knob[0] && strspn(knob, "abcdefghijklmnopqrstuvwxyz0123456789_."
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(knob);
 }
 
 static int read_limit_value(struct spec_ctx *ctx, json_t *item, char *out, size_t size)
@@ -239,7 +241,7 @@ static int add_limit(struct env_state *st, const char *file, const char *value)
                             file, ep->name);
     ep->cgroup_limits = spec_xrealloc(ep->cgroup_limits,
                                       (ep->n_cgroup_limits + 1) * sizeof *ep->cgroup_limits);
-    ep->cgroup_limits[ep->n_cgroup_limits++] = (struct spec_cgroup_limit){
+    ep->cgroup_limits[ep->n_cgroup_limits++] = (struct cgroup_limit){
         .file = spec_xstrdup(file), .value = spec_xstrdup(value),
     };
     return 0;

@@ -7,6 +7,10 @@ static void dot_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
+        if (*s == '\n') {
+            fputs("\\n", out);   /* a line break inside a DOT label */
+            continue;
+        }
         if (*s == '"' || *s == '\\')
             fputc('\\', out);
         fputc(*s, out);
@@ -30,7 +34,7 @@ static void graph_entrypoints(const struct spec *spec, FILE *out)
     for (size_t e = 0; e < spec->n_entrypoints; e++) {
         const struct spec_entrypoint *ep = &spec->entrypoints[e];
         char label[512], trigger[256];
-        snprintf(label, sizeof label, "%s\\n(%s)", ep->name,
+        snprintf(label, sizeof label, "%s\n(%s)", ep->name,
                  trigger_label(spec, ep, trigger, sizeof trigger));
         fprintf(out, "  ep%zu [shape=box, style=rounded, label=", e);
         dot_string(out, label);
