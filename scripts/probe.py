@@ -146,12 +146,14 @@ def sysv_key_present(kind, key):
 
 # ---------------------------------------------------------------- targets
 
-def bwrap_command(probe, info):
+def bwrap_command(probe, info, binds):
     cmd = ["bwrap", "--unshare-all", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
            "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin", "--symlink",
            "usr/sbin", "/sbin", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     cmd += ["--ro-bind", probe, probe, "--ro-bind", info["dir_ro"], info["dir_ro"],
             "--tmpfs", info["dir_ro"] + "/masked"]
+    for src, dst, rw in binds:
+        cmd += ["--bind" if rw else "--ro-bind", src, dst]
     return cmd + ["--", probe]
 
 
@@ -161,24 +163,31 @@ def firejail_command(probe, info):
             "--tmpfs=" + info["dir_ro"] + "/masked", "--", probe]
 
 
-def shim_command(shim, probe, info):
+def shim_command(shim, probe, info, binds):
     cmd = [shim, "--bind", info["dir_ro"], "--tmpfs", info["dir_ro"] + "/masked", "--proc", "--dev",
            "--stdout", "--stderr", "--no-libs"]
+    for src, dst, rw in binds:
+        cmd += ["--bind-rw" if rw else "--bind", src if src == dst else f"{src}:{dst}"]
     if info.get("pty"):
         cmd += ["--env", "VOID_PROBE_PTY=" + info["pty"]]
     return cmd + ["--", probe]
 
 
-def target_command(target, probe, info, tools):
+def target_command(target, probe, info, tools, binds=()):
+    """The command that runs probe under target; binds (src, dst, rw) where the tool can."""
     if target == "none":
         return [probe]
     if target == "unshare":
         return ["unshare", "-Urmpf", "--mount-proc", probe]
     if target == "bwrap":
-        return bwrap_command(probe, info)
+        return bwrap_command(probe, info, binds)
     if target == "firejail":
         return firejail_command(probe, info)
-    return shim_command(tools["void-shim"], probe, info)
+    return shim_command(tools["void-shim"], probe, info, binds)
+
+
+# Targets that can bind a chosen source at a chosen destination (FS-13's second launch).
+BINDING_TARGETS = ("bwrap", "void-shim")
 
 
 def target_unavailable(target, user, tools):
@@ -326,13 +335,49 @@ def run_one(helper, user, target, probe, tools, run_name, unavailable):
     if unavailable:
         row.update(verdict="SKIP", final_verdict="SKIP", detail=f"target unavailable: {unavailable}")
         return row
-    launch = helper.run(target_command(target, probe, helper.info, tools))
+    if name == "FS-13":
+        launch = run_fs13(helper, target, probe, tools)
+    else:
+        launch = helper.run(target_command(target, probe, helper.info, tools))
     rec, problem = parse_probe_output(launch["stdout"])
     final, detail, evidence = decide(name, rec, problem, launch)
+    if name == "FS-13" and launch.get("refused"):
+        final, detail = "CONTAINED", launch["refused"]
     if rec:
         row.update(probe=rec["probe"], group=rec["group"], verdict=rec["verdict"])
     row.update(detail=detail, harness_evidence="; ".join(evidence), final_verdict=final)
     return row
+
+
+def run_fs13(helper, target, probe, tools):
+    """FS-13's two launches: plant a symlink in a read-write state bind, then launch with a
+    bind source below it. A target that refuses to start on that source contains it."""
+    state = helper.info["state"]
+    link = os.path.join(state, "src")
+    first = helper.run(target_command(target, probe, helper.info, tools, [(state, state, True)])
+                       + ["--fs13-phase=1"])
+    planted = os.path.islink(link)
+    binding = target in BINDING_TARGETS
+    view = "/fs13" if binding else link
+    binds = [(link, view, False)] if binding else []
+    second = helper.run(target_command(target, probe, helper.info, tools, binds)
+                        + ["--fs13-phase=2", "--fs13-view=" + view])
+    phase1 = (parse_probe_output(first["stdout"])[0] or {}).get("detail", "no phase-1 line")
+    if not planted:
+        second["stdout"] = json.dumps({"probe": "FS-13", "group": "mount", "verdict": "SKIP",
+                                       "detail": f"the symlink could not be planted: {phase1}"}) + "\n"
+    elif binding and second["exit"] != 0 and not second["stdout"].strip():
+        second["refused"] = (f"{phase1}; phase 2: the target refused the planted bind source "
+                             f"(exit {second['exit']}): {second['stderr'].strip()[-200:]}")
+        second["stdout"] = json.dumps({"probe": "FS-13", "group": "mount", "verdict": "CONTAINED",
+                                       "detail": second["refused"]}) + "\n"
+        second["exit"] = 0
+    second["evidence"] = first["evidence"] + second["evidence"]
+    try:
+        os.unlink(link)
+    except OSError:
+        pass
+    return second
 
 
 def progress(counter, row):
@@ -582,3 +627,6 @@ if __name__ == "__main__":
     except KeyboardInterrupt:
         log("probe.py: interrupted; the canary helpers remove their canaries")
         sys.exit(130)
+    except RuntimeError as e:
+        log(f"probe.py: {e}; its janitor removes the canaries")
+        sys.exit(1)

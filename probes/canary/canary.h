@@ -44,6 +44,7 @@ struct canaries {
     char dir_ro[DIR_MAX];            /* C-DIR-RO: bound read-only by the targets */
     char secret[FILE_MAX];           /* C-SECRET: under C-DIR-RO/masked, which targets mask */
     char sock_dir[DIR_MAX];
+    char state_dir[DIR_MAX];         /* a directory a target may bind read-write (FS-13) */
     char path_sock[FILE_MAX];        /* C-PATH */
     char abs_name[64];               /* C-ABS, without the leading NUL */
     char grp_neg[FILE_MAX], grp_pos[FILE_MAX];   /* C-GRP, empty when no supplementary group */

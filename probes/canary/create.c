@@ -64,11 +64,12 @@ static int make_dirs(struct canaries *c, const char *base_parent)
     snprintf(c->dir_ro, sizeof c->dir_ro, "%s/ro", c->base);
     snprintf(c->secret, sizeof c->secret, "%s/masked/secret.txt", c->dir_ro);
     snprintf(c->sock_dir, sizeof c->sock_dir, "%s/sock", c->base);
+    snprintf(c->state_dir, sizeof c->state_dir, "%s/state", c->base);
     snprintf(c->path_sock, sizeof c->path_sock, "%s/canary.sock", c->sock_dir);
     char masked[PATH_MAX + 16];
     snprintf(masked, sizeof masked, "%s/masked", c->dir_ro);
     if (mkdir(c->dir, 0755) < 0 || mkdir(c->dir_ro, 0755) < 0 || mkdir(masked, 0755) < 0 ||
-        mkdir(c->sock_dir, 0755) < 0)
+        mkdir(c->sock_dir, 0755) < 0 || mkdir(c->state_dir, 0755) < 0)
         return -1;
     char text[128];
     snprintf(text, sizeof text, "void-canary file %s\n", c->file_nonce);
@@ -406,6 +407,7 @@ static int file_args(const struct canaries *c, char **out, int n, int max)
     n = add_arg(out, n, max, "--dir=%s", c->dir);
     n = add_arg(out, n, max, "--dir-ro=%s", c->dir_ro);
     n = add_arg(out, n, max, "--secret=%s", c->secret);
+    n = add_arg(out, n, max, "--state-dir=%s", c->state_dir);
     n = add_arg(out, n, max, "--env-nonce=%s", c->env_nonce);
     n = add_arg(out, n, max, "--nonce=%s", c->nonce);
     if (c->grp_neg[0]) {

@@ -38,6 +38,7 @@ static void print_ready(const struct canaries *c)
     print_string_field("file", c->file, true);
     print_string_field("dir_ro", c->dir_ro, true);
     print_string_field("masked", c->secret, true);
+    print_string_field("state", c->state_dir, true);
     print_string_field("pty", c->pty_reader >= 0 ? c->pty_path : "", true);
     print_string_field("mq", c->mq, true);
     print_string_field("pshm", c->pshm, true);
