@@ -99,7 +99,7 @@ static int add_bind(struct plan *plan, const char *option, const char *value,
     memcpy(src, value, src_len);
     src[src_len] = '\0';
     bool is_dir = false;
-    if (host_check_path(option, src, canonical, &is_dir, err) != 0)
+    if (host_check_path(option, src, SYMLINKS_REFUSE, canonical, &is_dir, err) != 0)
         return -1;
     /* Without DST the source appears where the user named it, or at its canonical
      * path when the name was relative. */

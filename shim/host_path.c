@@ -12,8 +12,58 @@
 
 static const char default_search_path[] = "/usr/local/bin:/usr/bin:/bin";
 
-int host_check_path(const char *what, const char *path, char *canonical, bool *is_dir,
-                    struct shim_error *err)
+/* A symlink only root could have made: root's, in a directory of root's that neither
+ * group nor others may write. */
+static bool is_system_symlink(const char *link, const struct stat *st)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", link);
+    char *slash = strrchr(parent, '/');
+    if (slash)
+        slash[slash == parent ? 1 : 0] = '\0';
+    struct stat dir;
+    return st->st_uid == 0 && slash && stat(parent, &dir) == 0 && dir.st_uid == 0 &&
+           !(dir.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Looks at every symlink met while resolving path, one component at a time. */
+static int check_symlinks(const char *what, const char *path, enum symlink_policy policy,
+                          struct shim_error *err)
+{
+    char walked[PATH_MAX];
+    for (const char *p = path; *p;) {
+        const char *end = strchrnul(p + 1, '/');
+        int n = snprintf(walked, sizeof walked, "%.*s", (int)(end - path), path);
+        struct stat st;
+        if (n >= (int)sizeof walked || lstat(walked, &st) != 0)
+            return 0;   /* reported by the caller's stat/realpath */
+        if (S_ISLNK(st.st_mode) &&
+            (policy == SYMLINKS_REFUSE || !is_system_symlink(walked, &st))) {
+            char target[PATH_MAX], resolved[PATH_MAX];
+            ssize_t len = readlink(walked, target, sizeof target - 1);
+            target[len > 0 ? len : 0] = '\0';
+            return error_set(err, EXIT_SHIM_ERROR, 0, "%s %s: %s is a symbolic link (-> %s)"
+                             "; a source is not resolved through %s symlinks, since a void "
+                             "could have planted one: name its target%s%s", what, path,
+                             walked, target, policy == SYMLINKS_REFUSE ? "any" : "non-system",
+                             realpath(path, resolved) ? ", " : "",
+                             realpath(path, resolved) ? resolved : "");
+        }
+        if (S_ISLNK(st.st_mode)) {
+            /* A trusted link: go on from where it leads. */
+            char rest[PATH_MAX], resolved[PATH_MAX];
+            if (!realpath(walked, resolved))
+                return 0;
+            snprintf(rest, sizeof rest, "%s%s", resolved, end);
+            return check_symlinks(what, rest, policy, err);
+        }
+        p = end;
+    }
+    return 0;
+}
+
+int host_check_path(const char *what, const char *path, enum symlink_policy policy,
+                    char *canonical, bool *is_dir, struct shim_error *err)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -23,6 +73,17 @@ int host_check_path(const char *what, const char *path, char *canonical, bool *i
                          path);
     if (!realpath(path, canonical))
         return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s", what, path);
+    char absolute[2 * PATH_MAX + 2];
+    if (path[0] != '/') {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            return error_set(err, EXIT_SHIM_ERROR, errno, "%s %s: getcwd", what, path);
+        if (snprintf(absolute, sizeof absolute, "%s/%s", cwd, path) >= PATH_MAX)
+            return error_set(err, EXIT_SHIM_ERROR, ENAMETOOLONG, "%s %s", what, path);
+        path = absolute;
+    }
+    if (check_symlinks(what, path, policy, err) != 0)
+        return -1;
     *is_dir = S_ISDIR(st.st_mode);
     return 0;
 }

@@ -17,10 +17,21 @@
 int host_find_program(const char *what, const char *program, char *path,
                       struct shim_error *err);
 
-/* Checks that host path `path` exists and, if it is a symbolic link, does not dangle.
- * Writes its canonical path (PATH_MAX bytes) and whether it is a directory. Errors
- * (EXIT_SHIM_ERROR) are prefixed by `what`, followed by the path. */
-int host_check_path(const char *what, const char *path, char *canonical, bool *is_dir,
-                    struct shim_error *err);
+/* Which symbolic links a host path handed to a void may pass through. A void with a
+ * writable bind can plant a symlink there so that the next launch hands it a host path
+ * of its choosing (probe FS-13), so sources are not resolved through symlinks a caller
+ * or a void could have made. */
+enum symlink_policy {
+    SYMLINKS_REFUSE,        /* none at all (the command line: name the target) */
+    SYMLINKS_SYSTEM_ONLY,   /* only root's, in directories only root can write, such as
+                               Debian's /lib -> usr/lib (the orchestrator's spec files
+                               name libraries that way) */
+};
+
+/* Checks that host path `path` exists and that resolving it meets `policy` (a dangling
+ * symlink is always an error). Writes its canonical path (PATH_MAX bytes) and whether
+ * it is a directory. Errors (EXIT_SHIM_ERROR) are prefixed by `what` and the path. */
+int host_check_path(const char *what, const char *path, enum symlink_policy policy,
+                    char *canonical, bool *is_dir, struct shim_error *err);
 
 #endif

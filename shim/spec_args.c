@@ -112,7 +112,7 @@ static int store_file(struct spec_ctx *ctx, const char *path, bool writable,
 {
     char canonical[PATH_MAX];
     bool is_dir = false;
-    if (host_check_path("File", path, canonical, &is_dir, ctx->err) != 0)
+    if (host_check_path("File", path, SYMLINKS_SYSTEM_ONLY, canonical, &is_dir, ctx->err) != 0)
         return ctx_rethrow(ctx);
     if (writable && is_dir)
         return ctx_fail(ctx, "File %s: a directory cannot be opened for writing", path);

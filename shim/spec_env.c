@@ -62,7 +62,7 @@ static int add_filesystem(struct env_state *st, json_t *value)
     size_t mark = ctx_push_key(ctx, "host_path");
     if (ctx_string(ctx, host, "a host path", &src) != 0)
         return -1;
-    if (host_check_path("host_path", src, canonical, &is_dir, ctx->err) != 0)
+    if (host_check_path("host_path", src, SYMLINKS_SYSTEM_ONLY, canonical, &is_dir, ctx->err) != 0)
         return ctx_rethrow(ctx);
     ctx_pop(ctx, mark);
     mark = ctx_push_key(ctx, "environment_path");
