@@ -250,13 +250,16 @@ def accepted_reason(row, accepted):
     return ""
 
 
+NO_PC = "no positive control for this user (CONTAINED under none too): "
+
+
 def apply_no_positive_control(rows):
     """CONTAINED is only meaningful if the same probe fired under `none` for the same user."""
     none_final = {(r["user"], r["probe"]): r["final_verdict"] for r in rows if r["target"] == "none"}
     for r in rows:
         if none_final.get((r["user"], r["probe"])) == "CONTAINED" and r["final_verdict"] == "CONTAINED":
             r["final_verdict"] = "SKIP"
-            r["detail"] = "no positive control (CONTAINED under none too): " + r["detail"]
+            r["detail"] = NO_PC + r["detail"]
 
 
 def positive_control_failures(rows, catalogue):
@@ -394,6 +397,8 @@ def cell(rows, probe, target, users):
         r = next((x for x in rows if x["probe"] == probe and x["target"] == target and x["user"] == user), None)
         if r is None:
             parts.append("-")
+        elif r["final_verdict"] == "SKIP" and r["detail"].startswith(NO_PC):
+            parts.append("s")
         else:
             parts.append(LETTER.get(r["final_verdict"], "?") + ("*" if r["accepted_reason"] else ""))
     return "/".join(parts)
@@ -418,8 +423,9 @@ def render_terminal(rows):
 
 
 def legend():
-    return ("C contained, E escaped, L leak, X exposed, S skip, i info, ! error, * accepted leak "
-            "(probes/accepted.tsv), - not run")
+    return ("C contained, E escaped, L leak, X exposed, S skip, s skip for want of a positive "
+            "control (contained under none as well: the attempt fails on the bare host too), "
+            "i info, ! error, * accepted leak (probes/accepted.tsv), - not run")
 
 
 def notes(rows):
@@ -442,7 +448,7 @@ def expected_letter(text):
 
 
 def measured_letter(row):
-    if row["final_verdict"] == "SKIP" and row["detail"].startswith("no positive control"):
+    if row["final_verdict"] == "SKIP" and row["detail"].startswith(NO_PC):
         return "C"      # the attempt failed; only the proof is missing
     return LETTER.get(row["final_verdict"], "?")
 
@@ -491,7 +497,7 @@ def render_latex(rows, meta):
            "needs \\usepackage{longtable}.",
            r"\begin{longtable}{l" + "c" * len(targets) + "}",
            r"\caption{Escape matrix: final verdict per probe and target (" + "/".join(users) +
-           r"). C contained, E escaped, L leak, X exposed, S skip, i info, ! error, $^*$ accepted leak.}"
+           r"). C contained, E escaped, L leak, X exposed, S skip, s no positive control (fails on the bare host too), i info, ! error, $^*$ accepted leak.}"
            r"\label{tab:escape-matrix}\\",
            r"\hline", head, r"\hline", r"\endfirsthead", r"\hline", head, r"\hline", r"\endhead"]
     tex += [" & ".join(latex_escape(c) for c in r) + r" \\" for r in table]
@@ -617,6 +623,7 @@ def render_only(path):
 
 def main(argv):
     args = parse_args(argv)
+    args.build = os.path.abspath(args.build)
     if args.render:
         return render_only(args.render)
     catalogue, accepted = load_catalogue(), load_accepted()
