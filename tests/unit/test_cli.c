@@ -60,6 +60,13 @@ static int group_teardown(void **state)
     unlink(fx.file);
     unlink(fx.noexec);
     unlink(fx.dangling);
+    /* Links the symlink tests make, in case a failed assertion skipped their unlink. */
+    static const char *const links[] = {"link-to-file", "link-to-dir", "bin-link"};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", fx.dir, links[i]);
+        unlink(path);
+    }
     rmdir(fx.subdir);
     return rmdir(fx.dir);
 }
@@ -500,6 +507,44 @@ static void test_dangling_symlink_src(void **state)
                  fx.dangling);
 }
 
+/* FS-13: a void with a writable bind could have planted the link; the command line
+ * never resolves a source through one, and names the target instead. */
+static void test_symlink_src_refused(void **state)
+{
+    char link[PATH_MAX + 32];
+    snprintf(link, sizeof link, "%s/link-to-file", fx.dir);
+    assert_int_equal(symlink(fx.file, link), 0);
+    expect_error(*state, ARGV("--bind", link, "/bin/true"), 125, "is a symbolic link",
+                 fx.file);
+    unlink(link);
+}
+
+static void test_symlinked_parent_of_src_refused(void **state)
+{
+    char link[PATH_MAX + 32], through[PATH_MAX + 64];
+    snprintf(link, sizeof link, "%s/link-to-dir", fx.dir);
+    snprintf(through, sizeof through, "%s/link-to-dir", fx.dir);
+    assert_int_equal(symlink(fx.dir, link), 0);
+    snprintf(through, sizeof through, "%s/file.txt", link);
+    expect_error(*state, ARGV("--bind", through, "/bin/true"), 125, link,
+                 "is a symbolic link");
+    unlink(link);
+}
+
+/* A destination through a symlink on PROGRAM's own path would hide the program. */
+static void test_dst_through_program_symlink(void **state)
+{
+    char link[PATH_MAX + 32], program[PATH_MAX + 64], dst[PATH_MAX + 64];
+    snprintf(link, sizeof link, "%s/bin-link", fx.dir);
+    assert_int_equal(symlink("/usr/bin", link), 0);
+    snprintf(program, sizeof program, "%s/true", link);
+    snprintf(dst, sizeof dst, "%s/x", link);
+    char bind[2 * PATH_MAX + 160];
+    snprintf(bind, sizeof bind, "%s:%s", fx.file, dst);
+    expect_error(*state, ARGV("--bind", bind, program), 125, "passes through", link);
+    unlink(link);
+}
+
 static void test_program_not_found(void **state)
 {
     expect_error(*state, ARGV("no-such-program-void-test"), 127,
@@ -599,6 +644,9 @@ int main(void)
         T(test_missing_src),
         T(test_empty_src),
         T(test_dangling_symlink_src),
+        T(test_symlink_src_refused),
+        T(test_symlinked_parent_of_src_refused),
+        T(test_dst_through_program_symlink),
         T(test_program_not_found),
         T(test_program_path_not_found),
         T(test_program_not_executable),

@@ -500,6 +500,26 @@ static void test_file_dangling(void **state)
                ": /entrypoints/e/args/0/File: File @/dangling: dangling symbolic link");
 }
 
+/* FS-13: a symlink in a directory others may write could have been planted by a void;
+ * spec sources follow only root's links in directories only root can write. */
+static void test_file_through_writable_symlink(void **state)
+{
+    char shared[PATH_MAX], link[PATH_MAX + 8], target[PATH_MAX];
+    path_in_dir(shared, sizeof shared, "shared");
+    path_in_dir(target, sizeof target, "data.txt");
+    snprintf(link, sizeof link, "%s/ln", shared);
+    assert_int_equal(mkdir(shared, 0777), 0);
+    assert_int_equal(chmod(shared, 0777), 0);
+    assert_int_equal(symlink(target, link), 0);
+    int r = load(*state, "{'entrypoints': {'e': {'args': [{'File': '@/shared/ln'}]}}}");
+    struct t *t = *state;
+    bool refused = r == -1 && strstr(t->err.msg, "is a symbolic link") &&
+                   strstr(t->err.msg, "non-system");
+    unlink(link);
+    rmdir(shared);
+    assert_true(refused);
+}
+
 static void test_file_wrong_type(void **state)
 {
     load_fails(*state, "{'entrypoints': {'e': {'args': [{'File': 3}]}}}",
@@ -1099,6 +1119,7 @@ int main(void)
         T(test_file_argument),
         T(test_file_missing),
         T(test_file_dangling),
+        T(test_file_through_writable_symlink),
         T(test_file_wrong_type),
         T(test_file_write_wrong_type),
         T(test_trigger_arg_without_trigger),
