@@ -16,6 +16,13 @@ BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic th
                e2e_interleave floor
 BENCH_TINY  := tiny tiny-libc tiny-dyn
 BENCH_BINS  := $(BENCH_PROGS:%=$(BENCH_DIR)/%) $(BENCH_TINY:%=$(BENCH_DIR)/%)
+# Optional: the floor and tiny built against musl (Debian musl-tools), whose start-up does
+# not probe the CPU with CPUID as glibc's does (each CPUID traps to the hypervisor in a
+# VM): this shows what the C library's own start costs a launcher.
+MUSL_CC ?= $(shell command -v musl-gcc 2>/dev/null)
+ifneq ($(MUSL_CC),)
+BENCH_BINS += $(BENCH_DIR)/floor-musl $(BENCH_DIR)/tiny-musl
+endif
 # The libc-free tiny has its own _start for these two architectures only.
 BENCH_NOLIBC := $(if $(filter x86_64 aarch64,$(shell uname -m)),-DTINY_NOLIBC -nostdlib,)
 
@@ -42,6 +49,14 @@ $(BENCH_DIR)/tiny-libc: bench/tiny.c | deps-build
 $(BENCH_DIR)/tiny-dyn: bench/tiny.c | deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
+
+$(BENCH_DIR)/floor-musl: bench/floor.c bench/common.c bench/voidlib.c bench/common.h \
+                         bench/voidlib.h
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $(filter %.c,$^)
+$(BENCH_DIR)/tiny-musl: bench/tiny.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $<
 
 BENCH_RUN = $(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
             $(if $(BENCH_OUT),--out $(BENCH_OUT))

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -83,9 +82,20 @@ _Noreturn void child_die(const char *what)
     _exit(1);
 }
 
+/* struct clone_args as of Linux 5.5 (CLONE_ARGS_SIZE_VER1), spelled out so that the
+ * floor also builds against libcs without kernel headers (musl). */
+struct bench_clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size;
+};
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
 pid_t clone3_fork(uint64_t flags)
 {
-    struct clone_args args;
+    struct bench_clone_args args;
 
     memset(&args, 0, sizeof args);
     args.flags = flags;

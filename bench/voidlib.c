@@ -12,6 +12,18 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* mount_setattr(2) by hand: musl has no wrapper and no kernel headers. */
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#define BENCH_ATTR_RDONLY 0x1
+#define BENCH_ATTR_NOSUID 0x2
+#define BENCH_ATTR_NODEV 0x4
+struct bench_mount_attr { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+
 int void_map_ids(uid_t uid, gid_t gid)
 {
     char line[64];
@@ -89,8 +101,8 @@ static int make_mount_point(const char *src, const char *dst)
 int void_bind(const char *src, const char *dst)
 {
     char old[PATH_MAX];
-    struct mount_attr attr = {
-        .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+    struct bench_mount_attr attr = {
+        .attr_set = BENCH_ATTR_RDONLY | BENCH_ATTR_NOSUID | BENCH_ATTR_NODEV,
     };
 
     if (snprintf(old, sizeof old, "%s%s", VOID_OLD, src) >= (int)sizeof old) {
@@ -103,7 +115,7 @@ int void_bind(const char *src, const char *dst)
         return -1;
     /* mount_setattr only adds flags, so it works on mounts locked by a user namespace
      * where a MS_REMOUNT would have to repeat every locked flag. */
-    return mount_setattr(AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof attr);
+    return (int)syscall(SYS_mount_setattr, AT_FDCWD, dst, AT_RECURSIVE, &attr, sizeof attr);
 }
 
 int void_detach(void)

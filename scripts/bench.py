@@ -96,6 +96,12 @@ class Bench:
             if not os.path.exists(src):
                 sys.exit(f"bench.py: {src} missing: run `make bench-bins` first")
             bins[name] = self._install(src, name)
+        for name in ("floor-musl", "tiny-musl"):  # built only where musl-gcc is installed
+            src = os.path.join(self.build, "bench", name)
+            if os.path.exists(src):
+                bins[name] = self._install(src, name)
+            else:
+                self.skip(name, "not built (needs musl-gcc: Debian musl-tools)")
         if os.access(self.shim_src, os.X_OK):
             bins["void-shim"] = self._install(self.shim_src, "void-shim")
         else:
@@ -323,8 +329,10 @@ def step_static_dynamic(b):
     libs = ldd_needs(b.bins["tiny-dyn"])
     progs = [f"nolibc-static={b.bins['tiny']}", f"libc-static={b.bins['tiny-libc']}",
              "libc-dynamic=" + ":".join([b.bins["tiny-dyn"]] + libs)]
+    if "tiny-musl" in b.bins:
+        progs.append(f"musl-static={b.bins['tiny-musl']}")
     iters = max(5, b.cfg["iters"] // 2)
-    b.log(f"static_dynamic as {user}: 3 programs x host/void x {iters} samples")
+    b.log(f"static_dynamic as {user}: {len(progs)} programs x host/void x {iters} samples")
     b.run_c("static_dynamic", prefix, [b.bins["static_dynamic"]] + b.loop_opts(out, iters) +
             progs)
     rows = [[user, r["program"], r["mode"], r["nbinds"], r["iter"], r["roundtrip_ns"]]
@@ -338,13 +346,13 @@ def step_static_dynamic(b):
 
 
 def _static_dynamic_shim(b):
-    """The same three programs end to end under void-shim, which resolves and binds the
+    """The same programs end to end under void-shim, which resolves and binds the
     dynamic one's libraries itself."""
     if "void-shim" not in b.bins:
         return
     rows = []
     for user, prefix in b.users:
-        for prog in ("tiny", "tiny-libc", "tiny-dyn"):
+        for prog in [p for p in ("tiny", "tiny-libc", "tiny-dyn", "tiny-musl") if p in b.bins]:
             name = f"void-shim-{prog}-{user}"
             times, _ = b.hyperfine(prefix, name, f"{b.bins['void-shim']} {b.bins[prog]}",
                                    b.cfg["runs"], b.cfg["hwarm"])
@@ -398,6 +406,8 @@ def e2e_commands(b, user):
         cmds.append(("firejail", f"firejail --quiet --noprofile --net=none --ipc-namespace {t}"))
     cmds.append(("floor", f"{b.bins['floor']} {t}"))
     cmds.append(("floor+time", f"{b.bins['floor']} -t {t}"))
+    if "floor-musl" in b.bins:
+        cmds.append(("floor-musl", f"{b.bins['floor-musl']} {t}"))
     if "void-shim" in b.bins:
         cmds.append(("void-shim", f"{b.bins['void-shim']} {t}"))
     return cmds
