@@ -1,6 +1,10 @@
 /* INFO-02: host identity and load through procfs globals: boot_id against C-HOST (LEAK
- * if equal); the other global /proc files that are readable are listed. */
+ * if equal); the other global /proc files that are readable are listed (LEAK). uname()'s
+ * release and version are the host kernel's in every sandbox: always a LEAK, which the
+ * harness lists as accepted when it is the only one. */
 #include "probe_util.h"
+
+#include <sys/utsname.h>
 
 #define ID "INFO-02"
 #define GROUP "info"
@@ -23,8 +27,9 @@ int main(int argc, char **argv)
     boot_id[strcspn(boot_id, "\n")] = '\0';
     if (!host)
         probe_verdict(ID, GROUP, PROBE_SKIP, "no C-HOST boot_id");
-    if (n > 0 && strcmp(boot_id, host) == 0)
-        probe_verdict(ID, GROUP, PROBE_LEAK, "boot_id is the host's; readable: %s", readable.text);
-    probe_verdict(ID, GROUP, readable.len ? PROBE_LEAK : PROBE_CONTAINED, "boot_id %s; readable globals: %s",
-                  n > 0 ? "differs" : err_name((int)-n), readable.len ? readable.text : "none");
+    struct utsname u;
+    uname(&u);
+    probe_verdict(ID, GROUP, PROBE_LEAK, "boot_id %s; readable globals: %s; uname release %.64s (the host kernel's)",
+                  n <= 0 ? err_name((int)-n) : strcmp(boot_id, host) == 0 ? "is the host's" : "differs",
+                  readable.len ? readable.text : "none", u.release);
 }

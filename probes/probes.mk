@@ -35,9 +35,11 @@ probe: probes
 probe-tables:
 	$(PYTHON) $(PROBE_HARNESS) --render results/probes/reference.csv
 
-# Quick mode for `make test`: every probe under none and void-shim, unprivileged; checks
+# Quick mode for `make test`: the canary helper's self-test (evidence seen; nothing left after
+# QUIT, Ctrl-C or a crash), then every probe under none and void-shim, unprivileged, checking
 # well-formed output, positive controls, nothing ESCAPED under void-shim, no canary left.
 probe-smoke: probes $(BUILD)/bin/void-shim
+	$(PYTHON) scripts/probe_selftest.py --build $(BUILD)
 	$(PYTHON) $(PROBE_HARNESS) --build $(BUILD) --quick
 
 TEST_TARGETS += probe-smoke

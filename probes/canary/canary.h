@@ -88,8 +88,9 @@ struct evidence {
 void evidence_add(struct evidence *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* create.c */
+void canaries_init(struct canaries *c);
 int canaries_create(struct canaries *c, const char *base_parent, bool use_pty,
-                    const char *self_exe);
+                    const char *self_exe, int janitor_fd);
 void host_facts_read(struct canaries *c);
 /* The probe arguments of the contract (argv strings, owned by c's static storage). */
 int canary_args(const struct canaries *c, char **out, int max);
@@ -108,8 +109,10 @@ void sentinel_sync(struct canaries *c, struct evidence *ev);
 int sentinel_main(int argc, char **argv);
 
 /* janitor.c */
-/* Returns the write end of the janitor's pipe; closing it starts the removal. */
-int janitor_start(const struct canaries *c, pid_t *janitor);
+/* Forks the janitor; returns the write end of its pipe. Every janitor_publish() hands it the
+ * coordinates of what exists now; closing the pipe starts the removal. */
+int janitor_start(pid_t *janitor);
+void janitor_publish(int pipe_fd, const struct canaries *c);
 int janitor_finish(int pipe_fd, pid_t janitor);    /* 0 when every canary is gone */
 void canaries_remove(const struct canaries *c);
 int canaries_verify_gone(const struct canaries *c, char *why, size_t size);

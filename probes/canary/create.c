@@ -53,11 +53,9 @@ static int write_file(const char *path, const char *text, mode_t mode)
     return ok ? 0 : -1;
 }
 
-static int make_dirs(struct canaries *c, const char *base_parent)
+/* Inside c->base, which exists already. */
+static int make_dirs(struct canaries *c)
 {
-    snprintf(c->base, sizeof c->base, "%s/void-canary-XXXXXX", base_parent);
-    if (!mkdtemp(c->base))
-        return -1;
     chmod(c->base, 0711);
     snprintf(c->dir, sizeof c->dir, "%s/outside", c->base);
     snprintf(c->file, sizeof c->file, "%s/canary.txt", c->dir);
@@ -279,31 +277,50 @@ void host_facts_read(struct canaries *c)
     read_shared_peers(c->host_shared_peers, sizeof c->host_shared_peers);
 }
 
-int canaries_create(struct canaries *c, const char *base_parent, bool use_pty, const char *self_exe)
+void canaries_init(struct canaries *c)
 {
+    memset(c, 0, sizeof *c);
     c->shm_id = c->sem_id = c->msg_id = -1;
     c->sentinel_ctl = c->sentinel_report = c->pty_master = c->pty_reader = -1;
     for (int i = 0; i < MAX_LEAKED; i++)
         c->leaked[i] = -1;
     for (int k = 0; k < L_KINDS; k++)
         c->listeners[k].fd = -1;
+}
+
+/* Creates the canaries one kind at a time, publishing each step to the janitor. */
+int canaries_create(struct canaries *c, const char *base_parent, bool use_pty, const char *self_exe,
+                    int janitor_fd)
+{
     random_hex(c->nonce, NONCE_LEN);
     random_hex(c->file_nonce, NONCE_LEN);
     random_hex(c->env_nonce, NONCE_LEN);
     snprintf(c->abs_name, sizeof c->abs_name, "void-canary-%d-%.8s", (int)getpid(), c->nonce);
-    if (make_dirs(c, base_parent) < 0)
+    snprintf(c->base, sizeof c->base, "%s/void-canary-XXXXXX", base_parent);
+    if (!mkdtemp(c->base)) {
+        c->base[0] = '\0';
         return -1;
+    }
+    janitor_publish(janitor_fd, c);
+    int dirs = make_dirs(c);
     make_group_files(c);
     make_sysv(c);
+    janitor_publish(janitor_fd, c);
     make_posix_ipc(c);
+    janitor_publish(janitor_fd, c);
     make_keys(c);
-    if (listeners_create(c) < 0 || sentinel_start(c, self_exe) < 0)
+    janitor_publish(janitor_fd, c);
+    if (dirs < 0 || listeners_create(c) < 0 || sentinel_start(c, self_exe) < 0) {
+        janitor_publish(janitor_fd, c);
         return -1;
+    }
+    janitor_publish(janitor_fd, c);
     make_leaked_fds(c);
     if (use_pty && make_pty(c) < 0)
         return -1;
     host_facts_read(c);
     read_file_handle(c);
+    janitor_publish(janitor_fd, c);
     return 0;
 }
 

@@ -1,7 +1,8 @@
-/* Removing every canary. A janitor process, forked once the canaries exist, holds a copy of
- * their coordinates and blocks on a pipe whose only write end the helper holds: when the
+/* Removing every canary. A janitor process, forked before the first canary exists, reads
+ * the coordinates of what exists so far from a pipe (the helper publishes the whole struct
+ * after each creation step) and blocks on it; the helper holds the only write end. When the
  * helper quits, is interrupted or crashes, the pipe reaches EOF and the janitor removes
- * everything, then checks that nothing is left. */
+ * everything of the last complete copy, then checks that nothing is left. */
 #include "canary.h"
 
 #include <dirent.h>
@@ -124,14 +125,36 @@ int canaries_verify_gone(const struct canaries *c, char *why, size_t size)
     return len ? -1 : 0;
 }
 
-static void janitor_main(const struct canaries *c, int pipe_fd)
+/* Reads one whole struct into *out; false on EOF (or a partial struct: the writer died). */
+static bool read_copy(int fd, struct canaries *out)
 {
+    static struct canaries incoming;
+    size_t got = 0;
+    while (got < sizeof incoming) {
+        ssize_t n = read(fd, (char *)&incoming + got, sizeof incoming - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    *out = incoming;
+    return true;
+}
+
+static void janitor_main(int pipe_fd, const sigset_t *old_mask)
+{
+    static struct canaries copy;
     signal(SIGINT, SIG_IGN);        /* Ctrl-C reaches the whole process group */
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
-    char byte;
-    while (read(pipe_fd, &byte, 1) > 0 || errno == EINTR)
-        ;
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
+    const struct canaries *c = &copy;
+    bool any = false;
+    while (read_copy(pipe_fd, &copy))
+        any = true;
+    if (!any)
+        _exit(0);                   /* nothing was ever created */
     canaries_remove(c);
     for (int i = 0; i < 50 && c->sentinel > 0 && process_alive(c->sentinel); i++)
         usleep(10000);
@@ -143,12 +166,34 @@ static void janitor_main(const struct canaries *c, int pipe_fd)
     _exit(0);
 }
 
-int janitor_start(const struct canaries *c, pid_t *janitor)
+void janitor_publish(int pipe_fd, const struct canaries *c)
+{
+    const char *p = (const char *)c;
+    size_t done = 0;
+    while (pipe_fd >= 0 && done < sizeof *c) {
+        ssize_t n = write(pipe_fd, p + done, sizeof *c - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        done += (size_t)n;
+    }
+}
+
+int janitor_start(pid_t *janitor)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
+    sigset_t stop, old_mask;        /* blocked until the janitor ignores them: no window */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &old_mask);
     pid_t pid = fork();
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
     if (pid < 0)
         return -1;
     if (pid == 0) {
@@ -159,7 +204,7 @@ int janitor_start(const struct canaries *c, pid_t *janitor)
         for (int fd = 3; fd < 1024; fd++)
             if (fd != p[0])
                 close(fd);
-        janitor_main(c, p[0]);
+        janitor_main(p[0], &old_mask);
     }
     close(p[0]);
     *janitor = pid;

@@ -138,16 +138,17 @@ static int serve(int argc, char **argv)
         return 125;
     self[n] = '\0';
     signal(SIGPIPE, SIG_IGN);
-    if (canaries_create(&c, option(argc, argv, "--base", "/tmp"), !flag(argc, argv, "--no-pty"),
-                        self) < 0) {
-        fprintf(stderr, "void-canary: creating the canaries: %s\n", strerror(errno));
-        canaries_remove(&c);
+    canaries_init(&c);
+    pid_t janitor;
+    int janitor_pipe = janitor_start(&janitor);
+    if (janitor_pipe < 0) {
+        fprintf(stderr, "void-canary: starting the janitor: %s\n", strerror(errno));
         return 125;
     }
-    pid_t janitor;
-    int janitor_pipe = janitor_start(&c, &janitor);
-    if (janitor_pipe < 0) {
-        canaries_remove(&c);
+    if (canaries_create(&c, option(argc, argv, "--base", "/tmp"), !flag(argc, argv, "--no-pty"), self,
+                        janitor_pipe) < 0) {
+        fprintf(stderr, "void-canary: creating the canaries: %s\n", strerror(errno));
+        janitor_finish(janitor_pipe, janitor);     /* removes what was made */
         return 125;
     }
     struct evidence setup = { .n = 0 };
