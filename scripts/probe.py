@@ -599,7 +599,9 @@ def result_paths(args):
 
 
 def finish(rows, catalogue, accepted, cleanup_problems, quick):
+    groups = {r["probe"]: r["group"] for r in rows if r["group"]}
     for r in rows:
+        r["group"] = r["group"] or groups.get(r["probe"], "")
         r["accepted_reason"] = accepted_reason(r, accepted)
     apply_no_positive_control(rows)
     failures = [f"positive control: {b}" for b in positive_control_failures(rows, catalogue)]
