@@ -69,6 +69,7 @@ bench-full: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) full
 # No timing is checked: only that every benchmark runs and writes well-formed files.
 bench-smoke: bench-bins $(BUILD)/bin/void-shim
+	$(PYTHON) scripts/bench_stats.py
 	@rm -rf $(BENCH_DIR)/smoke
 	$(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
 	    --out $(BENCH_DIR)/smoke smoke

@@ -72,3 +72,33 @@ def ratio_ci(num, den, resamples=DEFAULT_RESAMPLES, seed=DEFAULT_SEED):
     ratios = sorted(x / y for x, y in zip(ra, rb) if y > 0)
     return (percentile(a, 50) / percentile(b, 50),
             percentile(ratios, 2.5), percentile(ratios, 97.5))
+
+
+def _selftest():
+    """Checks the shortcut against the textbook bootstrap and percentiles against the
+    standard library; exits non-zero on a mismatch. Run by `make bench-smoke`."""
+    import statistics
+    rng = random.Random(7)
+    failures = 0
+    for n in (1, 2, 51, 200):
+        xs = sorted(rng.lognormvariate(0, 0.5) for _ in range(n))
+        naive = sorted(statistics.median(rng.choices(xs, k=n)) for _ in range(4000))
+        fast = sorted(bootstrap_medians(xs, 4000, 3))
+        for q in (2.5, 50, 97.5):
+            a, b = percentile(naive, q), percentile(fast, q)
+            ok = abs(a - b) <= 0.05 * max(abs(a), 1e-9)
+            failures += not ok
+            print(f"{'ok' if ok else 'not ok'} - bootstrap n={n} q={q}: naive {a:.4f} "
+                  f"exact {b:.4f}")
+    xs = sorted(rng.random() for _ in range(101))
+    ok = abs(percentile(xs, 50) - statistics.median(xs)) < 1e-12
+    ok = ok and abs(percentile(xs, 10) - statistics.quantiles(xs, n=10,
+                                                              method="inclusive")[0]) < 1e-12
+    failures += not ok
+    print(f"{'ok' if ok else 'not ok'} - percentiles match statistics.quantiles")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(_selftest())
