@@ -1,0 +1,13 @@
+# Throughput under concurrency: voids started and reaped per second against the number of
+# concurrent creators, one line per kind of start. Data: fig-throughput.dat.
+load styledir.'/style.gp'
+load datbase.'.gpi'
+set xlabel 'concurrent creator processes'
+set ylabel 'voids per second (s^{-1})'
+if (fmt eq 'tex') set ylabel 'voids per second (s$^{-1}$)'
+set xtics (1, 2, 4)
+set xrange [0.8:4.2]
+set yrange [0:*]
+set key outside right top vertical Left reverse
+plot for [l=0:NLABELS-1] datbase.'.dat' using 3:(column(1)==l ? $4 : NaN) \
+         with linespoints title word(LABELS, l+1) lt l+1 dt l+1
