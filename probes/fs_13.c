@@ -1,20 +1,33 @@
 /* FS-13: symlinks planted in a persisted read-write bind, so that the next launch binds a
- * host path. Two launches by the harness: phase 1 (state dir bound read-write) replaces
- * STATE/src with a symlink to C-DIR; phase 2 is launched with STATE/src as a bind source
- * and looks for C-FILE where the bind should be (--fs13-view). ESCAPED if C-FILE is there. */
+ * host path. Launched by the harness in phases: phase 1 (state dir bound read-write) plants
+ * STATE/src -> C-DIR and STATE/up -> C-DIR's parent; phase 2 is launched with STATE/src, or
+ * STATE/up/<C-DIR's name>, as a bind source and looks for C-FILE where the bind should be
+ * (--fs13-view). ESCAPED if C-FILE is there. */
 #include "probe_util.h"
 
 #define ID "FS-13"
 #define GROUP "mount"
 
-static void plant(const char *state, const char *dir)
+static int plant_one(const char *state, const char *name, const char *target)
 {
     char link[PATH_MAX];
-    snprintf(link, sizeof link, "%s/src", state);
+    snprintf(link, sizeof link, "%s/%s", state, name);
     unlink(link);
-    if (symlink(dir, link) < 0)
-        probe_verdict(ID, GROUP, PROBE_SKIP, "phase 1: symlink in the state dir: %s", err_name(errno));
-    probe_verdict(ID, GROUP, PROBE_SKIP, "phase 1: planted STATE/src -> C-DIR");
+    return symlink(target, link) < 0 ? -errno : 0;
+}
+
+static void plant(const char *state, const char *dir)
+{
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    if (!slash || slash == parent)
+        probe_verdict(ID, GROUP, PROBE_SKIP, "phase 1: C-DIR has no parent to point at");
+    *slash = '\0';
+    int a = plant_one(state, "src", dir), b = plant_one(state, "up", parent);
+    if (a < 0 || b < 0)
+        probe_verdict(ID, GROUP, PROBE_SKIP, "phase 1: symlink in the state dir: %s", err_name(a < 0 ? -a : -b));
+    probe_verdict(ID, GROUP, PROBE_SKIP, "phase 1: planted STATE/src -> C-DIR, STATE/up -> its parent");
 }
 
 static void look(const char *view, const char *nonce)

@@ -344,43 +344,62 @@ def run_one(helper, user, target, probe, tools, run_name, unavailable):
         launch = helper.run(target_command(target, probe, helper.info, tools))
     rec, problem = parse_probe_output(launch["stdout"])
     final, detail, evidence = decide(name, rec, problem, launch)
-    if name == "FS-13" and launch.get("refused"):
-        final, detail = "CONTAINED", launch["refused"]
     if rec:
         row.update(probe=rec["probe"], group=rec["group"], verdict=rec["verdict"])
     row.update(detail=detail, harness_evidence="; ".join(evidence), final_verdict=final)
     return row
 
 
+def fs13_second_launch(helper, target, probe, tools, source):
+    """One phase-2 launch with source bound at /fs13 (or, where the target cannot bind,
+    looked at directly). Returns (launch, verdict, detail)."""
+    binding = target in BINDING_TARGETS
+    view = "/fs13" if binding else source
+    binds = [(source, view, False)] if binding else []
+    r = helper.run(target_command(target, probe, helper.info, tools, binds)
+                   + ["--fs13-phase=2", "--fs13-view=" + view])
+    rec, _ = parse_probe_output(r["stdout"])
+    if rec:
+        return r, rec["verdict"], rec["detail"]
+    if binding and r["exit"] != 0:
+        said = (r["stderr"].strip().splitlines() or [""])[0]
+        return r, "CONTAINED", f"the target refused the bind source (exit {r['exit']}): {said[:220]}"
+    return r, None, None
+
+
 def run_fs13(helper, target, probe, tools):
-    """FS-13's two launches: plant a symlink in a read-write state bind, then launch with a
-    bind source below it. A target that refuses to start on that source contains it."""
+    """FS-13: a launch with the state directory bound read-write plants STATE/src -> C-DIR and
+    STATE/up -> C-DIR's parent; then one launch binds STATE/src, another STATE/up/<C-DIR's
+    name> (a symlink in the last, resp. an inner component). A target that refuses to start
+    on such a source contains it."""
     state = helper.info["state"]
-    link = os.path.join(state, "src")
     first = helper.run(target_command(target, probe, helper.info, tools, [(state, state, True)])
                        + ["--fs13-phase=1"])
-    planted = os.path.islink(link)
-    binding = target in BINDING_TARGETS
-    view = "/fs13" if binding else link
-    binds = [(link, view, False)] if binding else []
-    second = helper.run(target_command(target, probe, helper.info, tools, binds)
-                        + ["--fs13-phase=2", "--fs13-view=" + view])
+    links = [os.path.join(state, "src"), os.path.join(state, "up")]
     phase1 = (parse_probe_output(first["stdout"])[0] or {}).get("detail", "no phase-1 line")
-    if not planted:
-        second["stdout"] = json.dumps({"probe": "FS-13", "group": "mount", "verdict": "SKIP",
-                                       "detail": f"the symlink could not be planted: {phase1}"}) + "\n"
-    elif binding and second["exit"] != 0 and not second["stdout"].strip():
-        second["refused"] = (f"{phase1}; phase 2: the target refused the planted bind source "
-                             f"(exit {second['exit']}): {second['stderr'].strip()[-200:]}")
-        second["stdout"] = json.dumps({"probe": "FS-13", "group": "mount", "verdict": "CONTAINED",
-                                       "detail": second["refused"]}) + "\n"
-        second["exit"] = 0
-    second["evidence"] = first["evidence"] + second["evidence"]
-    try:
-        os.unlink(link)
-    except OSError:
-        pass
-    return second
+    result = dict(first, evidence=list(first["evidence"]))
+    if not all(os.path.islink(l) for l in links):
+        verdict, detail = "SKIP", f"the symlinks could not be planted: {phase1}"
+    else:
+        sources = [links[0], os.path.join(links[1], os.path.basename(helper.info["dir"]))]
+        outcomes = []
+        for source, what in zip(sources, ("last component", "inner component")):
+            r, v, d = fs13_second_launch(helper, target, probe, tools, source)
+            result["evidence"] += r["evidence"]
+            if v is None:
+                return r          # a broken launch: decide() reports it
+            outcomes.append((v, f"{what}: {d}"))
+        verdicts = [v for v, _ in outcomes]
+        verdict = "ESCAPED" if "ESCAPED" in verdicts else verdicts[0] if len(set(verdicts)) == 1 else "ERROR"
+        detail = f"{phase1}; " + "; ".join(d for _, d in outcomes)
+    for l in links:
+        try:
+            os.unlink(l)
+        except OSError:
+            pass
+    result.update(exit=0, stdout=json.dumps({"probe": "FS-13", "group": "mount", "verdict": verdict,
+                                             "detail": detail}) + "\n")
+    return result
 
 
 def progress(counter, row):
