@@ -1,0 +1,530 @@
+#!/usr/bin/python3
+"""Generates the dissertation's LaTeX tables and the macros for every number in its text.
+
+    scripts/make_tables.py [--results DIR] [--out DIR] [--bench-run DIR] [--probe-run CSV]
+                           [--man-dir DIR] [--allow-untracked]
+
+Writes into OUT (default paper/generated/):
+  namespaces-table.tex  Table 1, the history of Linux namespaces: each version is read out
+                        of Debian's man pages (clone(2), unshare(2), user_namespaces(7)) and
+                        the table cites the page and section it came from;
+  escape-summary.tex    the escape matrix summarised: verdicts per target and user;
+  escape-matrix.tex     the full matrix (longtable), probe by probe;
+  detach-table.tex      the MNT_DETACH experiment's table (scripts/detach_table.py);
+  numbers.tex           \\newif flags saying which committed data exists, and a macro for
+                        every number the text quotes (benchmarks, probes, detach, versions);
+and adds the tables to manifest.json. Data that is missing is reported and skipped; the
+macros then say so (\\HaveBenchfalse, ...) and the text prints the reason instead.
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables"))
+from paper_data import (REPO, Missing, Results, machine, percentile,  # noqa: E402
+                        run_label, summarize, tex_escape)
+import paper_data  # noqa: E402
+
+# Kernel release years (the mainline release of each version, from the release
+# announcements on the linux-kernel mailing list); only versions that Table 1 uses.
+RELEASE_YEAR = {"2.4.19": 2002, "2.6.19": 2006, "2.6.23": 2007, "2.6.24": 2008,
+                "3.5": 2012, "3.8": 2013, "4.6": 2016, "5.6": 2020}
+
+# Kernel commits that introduced a namespace (or made it usable without privilege), cited
+# where the id could be checked against the kernel's own history (Fixes: tags, upstream
+# references of stable backports); the others are older than git or were not checked.
+COMMITS = {
+    "CLONE_NEWUSER": [("5eaf563e5329", "userns: Allow unprivileged users to create user "
+                       "namespaces")],
+    "CLONE_NEWCGROUP": [("a79a908fd2b0", "cgroup: introduce cgroup namespaces")],
+    "CLONE_NEWTIME": [("769071ac9f20", "ns: Introduce Time Namespace")],
+}
+
+# (namespace, flag, the page of that namespace, where the version it appeared in is
+#  documented: (man page, regex with one group for the version))
+NAMESPACES = [
+    ("Mount", "CLONE_NEWNS", "mount_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWNS " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("UTS", "CLONE_NEWUTS", "uts_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWUTS " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("IPC", "CLONE_NEWIPC", "ipc_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWIPC " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("PID", "CLONE_NEWPID", "pid_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWPID " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("Network", "CLONE_NEWNET", "network_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWNET " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("User", "CLONE_NEWUSER", "user_namespaces(7)",
+     ("clone.2", r"first became meaningful for\s+\.BR clone \(\)\s+in Linux ([0-9]+(?:\.[0-9]+)*)")),
+    ("Cgroup", "CLONE_NEWCGROUP", "cgroup_namespaces(7)",
+     ("clone.2", r'\.BR CLONE_NEWCGROUP " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+    ("Time", "CLONE_NEWTIME", "time_namespaces(7)",
+     ("unshare.2", r'\.BR CLONE_NEWTIME " \(since Linux ([0-9]+(?:\.[0-9]+)*)\)"')),
+]
+# Without privilege: user namespaces themselves, and every other type inside one.
+UNPRIV_USER = ("clone.2", r"Starting with Linux ([0-9]+(?:\.[0-9]+)*),\s+no privileges are needed to "
+               r"create a user namespace")
+UNPRIV_OTHERS = ("user_namespaces.7", r"Starting in Linux ([0-9]+(?:\.[0-9]+)*), unprivileged processes "
+                 r"can create user namespaces,\s+and the other types of namespaces can be "
+                 r"created with just the\s+\.B CAP_SYS_ADMIN\s+capability in the caller's "
+                 r"user namespace")
+USER_COMPLETE = ("clone.2", r"the final pieces to make the user namespaces completely usable "
+                 r"were\s+merged in Linux ([0-9]+(?:\.[0-9]+)*)")
+
+
+def vkey(v):
+    return tuple(int(x) for x in v.split("."))
+
+
+# ------------------------------------------------------------------------ man pages
+class ManPages:
+    def __init__(self, man_dir):
+        self.dir = man_dir
+        self.cache = {}
+
+    def source(self, page):
+        if page not in self.cache:
+            name, sec = page.rsplit(".", 1)
+            path = os.path.join(self.dir, f"man{sec}", f"{name}.{sec}.gz")
+            if not os.path.exists(path):
+                raise Missing(f"{path}: no such man page (install Debian's manpages and "
+                              "manpages-dev: scripts/deps.sh paper)")
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+                self.cache[page] = (path, f.read())
+        return self.cache[page]
+
+    def find(self, page, regex):
+        """(version, 'clone(2), section NAME', man-pages version) for regex in page."""
+        path, text = self.source(page)
+        m = re.search(regex, text)
+        if not m:
+            raise Missing(f"{path}: no text matching /{regex}/ (a different man-pages "
+                          "release?)")
+        section = "?"
+        for h in re.finditer(r"^\.S[HS] (.+)$", text[:m.start()], re.M):
+            section = h.group(1).strip().strip('"')
+        rel = re.search(r'^\.TH \S+ \S+ \S+ "Linux man-pages ([0-9]+(?:\.[0-9]+)*)"', text, re.M)
+        name, sec = page.rsplit(".", 1)
+        return m.group(1), f"{tex_escape(name)}({sec}), \\S\\,{tex_escape(section)}", \
+            rel.group(1) if rel else "?"
+
+
+def namespaces_table(man):
+    rows, releases, macros = [], set(), {}
+    unpriv_user = man.find(*UNPRIV_USER)
+    unpriv_other = man.find(*UNPRIV_OTHERS)
+    user_complete = man.find(*USER_COMPLETE)
+    for name, flag, page, (src_page, regex) in NAMESPACES:
+        since, cite, rel = man.find(src_page, regex)
+        releases.add(rel)
+        cites = [cite]
+        if flag == "CLONE_NEWUSER":
+            unpriv, ucite, rel2 = unpriv_user
+            cites += [user_complete[1], ucite]
+        elif vkey(since) < vkey(unpriv_other[0]):
+            unpriv, ucite, rel2 = unpriv_other
+            cites.append(ucite)
+        else:
+            unpriv, rel2 = None, rel
+        releases.add(rel2)
+        commits = "; ".join(f"\\texttt{{{c}}} ``{tex_escape(t)}''"
+                            for c, t in COMMITS.get(flag, [])) or "--"
+        year = RELEASE_YEAR.get(since)
+        if year is None:
+            raise Missing(f"make_tables.py: no release year for Linux {since} "
+                          "(add it to RELEASE_YEAR)")
+        uyear = RELEASE_YEAR.get(unpriv) if unpriv else None
+        rows.append((name, flag, page, since, year, unpriv, uyear, cites, commits))
+        key = re.sub(r"[^A-Za-z]", "", name)
+        macros[f"NsSince{key}"] = since
+        macros[f"NsYear{key}"] = str(year)
+        macros[f"NsUnpriv{key}"] = unpriv or since
+    macros["NsUserUsable"] = user_complete[0]
+    macros["NsUnprivOthers"] = unpriv_other[0]
+    macros["ManPagesRelease"] = ", ".join(sorted(releases))
+    macros["NsCount"] = str(len(rows))
+    out = ["% Generated by scripts/make_tables.py from Debian's man pages "
+           f"(man-pages {', '.join(sorted(releases))}); do not edit.",
+           "\\begin{table}[tbp]", "\\centering\\footnotesize",
+           "\\setlength{\\tabcolsep}{3pt}",
+           "\\begin{tabular}{@{}l l l r l p{5.2cm}@{}}", "\\toprule",
+           "namespace & flag & since & year & unprivileged & sources \\\\", "\\midrule"]
+    for name, flag, page, since, year, unpriv, uyear, cites, commits in rows:
+        up = f"{unpriv} ({uyear})" if unpriv and unpriv != since else "same"
+        src = "; ".join(dict.fromkeys(cites)) + f"; {tex_escape(page)}"
+        if commits != "--":
+            src += "; commit " + commits
+        out.append(f"{name} & \\texttt{{{tex_escape(flag)}}} & {since} & {year} & {up} & "
+                   f"{src} \\\\")
+    out += ["\\bottomrule", "\\end{tabular}",
+            "\\caption{The Linux namespaces: the flag that creates each one "
+            "(\\texttt{clone}, \\texttt{clone3}, \\texttt{unshare}), the kernel version it "
+            "appeared in and that release's year, and the version from which an "
+            "unprivileged process can create it (inside a new user namespace; ``same'' when "
+            "that was so from the start). Versions and section names are read by "
+            "\\texttt{scripts/make\\_tables.py} from the man pages of Debian's "
+            f"\\texttt{{manpages}} and \\texttt{{manpages-dev}} (man-pages "
+            f"{', '.join(sorted(releases))}); commit ids are Linux kernel commits. User "
+            "namespaces first appeared for \\texttt{clone} in "
+            f"{rows[5][3]} and became completely usable in {user_complete[0]}.}}",
+            "\\label{tab:namespaces}", "\\end{table}"]
+    return "\n".join(out) + "\n", macros
+
+
+# ------------------------------------------------------------------------ escape matrix
+VERDICTS = ["CONTAINED", "ESCAPED", "LEAK", "EXPOSED", "SKIP", "INFO", "ERROR"]
+LETTER = {"CONTAINED": "C", "ESCAPED": "E", "LEAK": "L", "EXPOSED": "X", "SKIP": "S",
+          "INFO": "i", "ERROR": "!"}
+TARGETS = ["none", "unshare", "bwrap", "firejail", "void-shim"]
+
+
+def probe_key(p):
+    order = ["NS", "PID", "FS", "INFO", "TIME", "IPC", "NET", "CRED", "KERN", "TTY", "FD"]
+    pre, _, n = p.partition("-")
+    return (order.index(pre) if pre in order else 99, pre, int(n) if n.isdigit() else 0)
+
+
+def escape_tables(res, probe_arg):
+    path = res.probe_run(probe_arg)
+    rows = res.csv(path, ["user", "target", "probe", "final_verdict", "accepted_reason"])
+    meta_path = path[:-4] + ".meta.json"
+    meta = res.json(meta_path) if os.path.exists(meta_path) else {}
+    run = meta.get("run") or os.path.basename(path)[:-4]
+    users = [u for u in ("root", "unpriv") if any(r["user"] == u for r in rows)]
+    targets = [t for t in TARGETS if any(r["target"] == t for r in rows)]
+    targets += sorted({r["target"] for r in rows} - set(targets))
+    probes = sorted({r["probe"] for r in rows}, key=probe_key)
+    uname = {"root": "root", "unpriv": "uid 65534"}
+    where = f"{machine(meta)}; run \\texttt{{{tex_escape(run)}}}" if meta else \
+        f"run \\texttt{{{tex_escape(run)}}}"
+    # Summary: one row per target and user, verdict counts.
+    s = ["% Generated by scripts/make_tables.py from " + res.rel(path) + "; do not edit.",
+         "\\begin{table}[tbp]", "\\centering\\footnotesize",
+         "\\begin{tabular}{@{}l l " + "r" * len(VERDICTS) + " r@{}}", "\\toprule",
+         "target & user & " + " & ".join(v.lower() for v in VERDICTS) +
+         " & accepted \\\\", "\\midrule"]
+    macros = {}
+    for t in targets:
+        for u in users:
+            sel = [r for r in rows if r["target"] == t and r["user"] == u]
+            if not sel:
+                continue
+            counts = [sum(r["final_verdict"] == v for r in sel) for v in VERDICTS]
+            acc = sum(bool(r["accepted_reason"]) for r in sel)
+            s.append(f"\\texttt{{{tex_escape(t)}}} & {uname.get(u, u)} & " +
+                     " & ".join(str(c) if c else "--" for c in counts) + f" & {acc or '--'} \\\\")
+            key = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]", t) if w) + \
+                {"root": "Root", "unpriv": "Unpriv"}.get(u, "Other")
+            for v, c in zip(VERDICTS, counts):
+                macros[f"Probe{key}{v.capitalize()}"] = str(c)
+            macros[f"Probe{key}Accepted"] = str(acc)
+            macros[f"Probe{key}Runs"] = str(len(sel))
+    s += ["\\bottomrule", "\\end{tabular}",
+          f"\\caption{{The escape matrix in numbers: how many of the {len(probes)} probes "
+          "ended with each verdict under each target, as root and as uid 65534. "
+          "\\emph{accepted}: leaks and exposures that cannot be avoided, each listed with "
+          "its reason in \\texttt{probes/accepted.tsv} (counted in their verdict's column "
+          "too). Probe by probe: Figure~\\ref{fig:escape-matrix} and "
+          f"Table~\\ref{{tab:escape-matrix}}. {where}.}}",
+          "\\label{tab:escape-summary}", "\\end{table}"]
+    macros["ProbeCount"] = str(len(probes))
+    macros["ProbeRunCount"] = str(len(rows))
+    macros["ProbeRun"] = tex_escape(run)
+    macros["ProbeMachine"] = machine(meta) if meta else "?"
+    # Full matrix.
+    cell = {(r["probe"], r["target"], r["user"]): r for r in rows}
+    head = "probe & " + " & ".join(f"\\texttt{{{tex_escape(t)}}}" for t in targets) + " \\\\"
+    m = ["% Generated by scripts/make_tables.py from " + res.rel(path) + "; do not edit.",
+         "{\\footnotesize", "\\begin{longtable}{@{}l" + "c" * len(targets) + "@{}}",
+         f"\\caption{{The escape matrix, probe by probe: the final verdict under each target, "
+         f"{' / '.join(uname.get(u, u) for u in users)}. C contained, E escaped, L leak, "
+         "X exposed, S skip, i info, ! error, $^*$ accepted (probes/accepted.tsv), -- not "
+         f"run. {where}.}}\\label{{tab:escape-matrix}}\\\\",
+         "\\toprule", head, "\\midrule", "\\endfirsthead", "\\toprule", head, "\\midrule",
+         "\\endhead", "\\bottomrule", "\\endfoot"]
+    for p in probes:
+        cells = []
+        for t in targets:
+            parts = []
+            for u in users:
+                r = cell.get((p, t, u))
+                parts.append("--" if r is None else
+                             LETTER.get(r["final_verdict"], "?") +
+                             ("$^*$" if r["accepted_reason"] else ""))
+            cells.append("/".join(parts).replace("!", "!"))
+        m.append(f"{tex_escape(p)} & " + " & ".join(cells) + " \\\\")
+    m += ["\\end{longtable}", "}"]
+    return "\n".join(s) + "\n", "\n".join(m) + "\n", macros, [path] + (
+        [meta_path] if meta else [])
+
+
+# ------------------------------------------------------------------------ benchmarks
+def fmt_us(us):
+    """A latency for the text: 812\\,µs, 1.23\\,ms, 2.5\\,s (three significant digits)."""
+    if us is None:
+        return "?"
+    if us < 0:
+        return "$-$" + fmt_us(-us)
+    if us < 1000:
+        return f"{us:.3g}\\,\\textmu s" if us >= 100 else f"{us:.2g}\\,\\textmu s"
+    if us < 1e6:
+        return f"{us / 1000:.3g}\\,ms"
+    return f"{us / 1e6:.3g}\\,s"
+
+
+def fmt_ratio(r):
+    return f"{r:.2f}" if r < 10 else f"{r:.0f}" if r >= 100 else f"{r:.1f}"
+
+
+def bench_macros(res, run_arg):
+    run = res.bench_run(run_arg)
+    meta = res.json(os.path.join(run, "meta.json"))
+    used = [os.path.join(run, "meta.json")]
+    m = {"BenchMachine": tex_escape(machine(meta)), "BenchRun": tex_escape(run_label(meta, run)),
+         "BenchKernel": tex_escape(meta.get("kernel", "?")),
+         "BenchCores": str(meta.get("cores_usable", "?")),
+         "BenchParentMounts": str(meta.get("parent_mount_count", "?")),
+         "BenchMode": tex_escape(meta.get("mode", "?"))}
+    generic = {}
+
+    def put(section, user, variant, metric, xs):
+        s = summarize(xs)
+        k = f"{section}/{user}/{variant}/{metric}"
+        generic[k] = s
+        return s
+
+    def load(name, cols):
+        p = os.path.join(run, name)
+        rows = res.csv(p, cols)
+        used.append(p)
+        return rows
+
+    def tryload(name, cols):
+        try:
+            return load(name, cols)
+        except Missing as e:
+            print(f"tables: numbers: {e}", file=sys.stderr)
+            return []
+
+    e2e = {}
+    for r in tryload("e2e_interleaved.csv", ["user", "variant", "us"]):
+        e2e.setdefault((r["user"], r["variant"]), []).append(float(r["us"]))
+    src = "interleaved"
+    if not e2e:
+        src = "hyperfine"
+        for r in tryload("e2e.csv", ["user", "variant", "us"]):
+            e2e.setdefault((r["user"], r["variant"]), []).append(float(r["us"]))
+    for (u, v), xs in e2e.items():
+        put("e2e", u, v, "e2e", xs)
+    m["BenchEtoESource"] = src
+    for r_user, tag in (("unpriv", "Unpriv"), ("root", "Root")):
+        for v, name in (("void-shim", "Shim"), ("floor", "Floor"), ("floor+time", "FloorTime"),
+                        ("bwrap", "Bwrap"), ("unshare", "Unshare"), ("plain", "Plain")):
+            s = generic.get(f"e2e/{r_user}/{v}/e2e")
+            if s:
+                m[f"Start{name}{tag}"] = fmt_us(s["median"])
+                m[f"Start{name}{tag}N"] = str(s["n"])
+        for num_, den, name in (("void-shim", "floor", "ShimOverFloor"),
+                                ("bwrap", "void-shim", "BwrapOverShim"),
+                                ("void-shim", "plain", "ShimOverPlain")):
+            a, b = e2e.get((r_user, num_)), e2e.get((r_user, den))
+            if a and b and paper_data.bench_stats:
+                r, lo, hi = paper_data.bench_stats.ratio_ci(a, b)
+                m[f"{name}{tag}"] = fmt_ratio(r)
+                m[f"{name}{tag}CI"] = f"{fmt_ratio(lo)}--{fmt_ratio(hi)}"
+    for r in tryload("e2e.csv", ["user", "variant", "us"]):
+        if r["variant"] == "firejail":
+            e2e.setdefault(("hf", r["user"], "firejail"), []).append(float(r["us"]))
+    fj = e2e.get(("hf", "root", "firejail"))
+    if fj:
+        m["StartFirejailRoot"] = fmt_us(percentile(fj, 50))
+    # Namespace flags.
+    cf = {}
+    for r in tryload("clone_flags.csv", ["user", "variant", "create_ns", "roundtrip_ns"]):
+        cf.setdefault((r["user"], r["variant"]), []).append(
+            (float(r["create_ns"]) / 1000, float(r["roundtrip_ns"]) / 1000))
+    cu = "root" if any(k[0] == "root" for k in cf) else "unpriv"
+    for (u, v), xs in cf.items():
+        if u != cu:
+            continue
+        key = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]", v) if w)
+        key = {"All": "AllSeven"}.get(key, key)
+        if v == "all7":
+            key = "AllSeven"
+        elif v == "all8":
+            key = "AllEight"
+        c = percentile([x[0] for x in xs], 50)
+        t = percentile([x[1] for x in xs], 50)
+        m[f"Clone{key}Create"] = fmt_us(c)
+        m[f"Clone{key}Roundtrip"] = fmt_us(t)
+        base = cf.get((cu, "none"))
+        if base and v != "none":
+            m[f"Clone{key}Extra"] = fmt_us(c - percentile([x[0] for x in base], 50))
+        m[f"Clone{key}N"] = str(len(xs))
+    m["CloneRanAs"] = {"root": "root", "unpriv": "uid 65534"}.get(cu, cu)
+    # Shim steps.
+    steps = {}
+    for r in tryload("shim_timings.csv", ["user", "key", "us"]):
+        steps.setdefault((r["user"], r["key"]), []).append(float(r["us"]))
+    su = "unpriv" if any(k[0] == "unpriv" for k in steps) else "root"
+    tot = steps.get((su, "total_us"))
+    for (u, k), xs in steps.items():
+        if u == su and k.endswith("_us"):
+            name = k[:-3].capitalize()
+            m[f"Step{name}"] = fmt_us(percentile(xs, 50))
+            if tot and k != "total_us":
+                m[f"Step{name}Share"] = f"{100 * percentile(xs, 50) / percentile(tot, 50):.0f}"
+    if tot:
+        m["StepN"] = str(len(tot))
+    m["StepUser"] = {"root": "root", "unpriv": "uid 65534"}.get(su, su)
+    # Binds.
+    binds = {}
+    for r in tryload("e2e_binds.csv", ["user", "tool", "n", "us"]):
+        binds.setdefault((r["user"], r["tool"], int(r["n"])), []).append(float(r["us"]))
+    bu = "unpriv" if any(k[0] == "unpriv" for k in binds) else "root"
+    nmax = max([k[2] for k in binds if k[0] == bu] or [0])
+    for tool, name in (("void-shim", "Shim"), ("bwrap", "Bwrap"), ("floor", "Floor")):
+        b0, bn = binds.get((bu, tool, 0)), binds.get((bu, tool, nmax))
+        if b0 and bn and nmax:
+            m[f"Bind{name}Max"] = fmt_us(percentile(bn, 50))
+            m[f"Bind{name}Zero"] = fmt_us(percentile(b0, 50))
+            m[f"Bind{name}PerBind"] = fmt_us((percentile(bn, 50) - percentile(b0, 50)) / nmax)
+    a, b = binds.get((bu, "bwrap", nmax)), binds.get((bu, "void-shim", nmax))
+    if a and b:
+        m["BindBwrapOverShim"] = fmt_ratio(percentile(a, 50) / percentile(b, 50))
+    m["BindN"] = str(nmax)
+    m["BindUser"] = {"root": "root", "unpriv": "uid 65534"}.get(bu, bu)
+    # Throughput.
+    for r in tryload("throughput.csv", ["label", "creators", "per_second"]):
+        key = "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]", r["label"]) if w)
+        key = key.replace("7", "Seven")
+        c = {"1": "One", "2": "Two", "4": "Four", "8": "Eight"}.get(r["creators"], None)
+        if c:
+            m[f"Tput{key}{c}"] = f"{float(r['per_second']):,.0f}".replace(",", "{,}")
+    return m, used
+
+
+def detach_macros(res):
+    p = os.path.join(res.root, "detach", "reference.meta.json")
+    meta = res.json(p)
+    return {"DetachCases": str(meta.get("cases", "?")),
+            "DetachMatching": str(meta.get("cases_matching_prediction", "?")),
+            "DetachCopiesAsDocumented": str(meta.get("cases_with_copies_as_documented", "?")),
+            "DetachKernel": tex_escape(meta.get("kernel_release", "?"))}, [p]
+
+
+def detach_table(res, out):
+    csv_path = os.path.join(res.root, "detach", "reference.csv")
+    res.need(csv_path)
+    dst = os.path.join(out, "detach-table.tex")
+    r = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "detach_table.py"),
+                        "latex", csv_path, dst], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Missing(f"scripts/detach_table.py failed: {r.stderr.strip()[-300:]}")
+    return [csv_path]
+
+
+# ------------------------------------------------------------------------ output
+def write_numbers(path, flags, macros, notes):
+    lines = ["% Generated by scripts/make_tables.py from results/ and the man pages; do not "
+             "edit.", "% Every number the paper's text quotes is one of these macros."]
+    for name, have in flags.items():
+        lines.append(f"\\newif\\ifHave{name}\\Have{name}{'true' if have else 'false'}")
+    for name, why in notes.items():
+        lines.append(f"\\def\\Why{name}{{{tex_escape(why)}}}")
+    for k in sorted(macros):
+        if not re.fullmatch(r"[A-Za-z]+", k):
+            raise ValueError(f"macro name {k!r} is not letters only")
+        lines.append(f"\\def\\{k}{{{macros[k]}}}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--results", default=os.path.join(REPO, "results"))
+    p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
+    p.add_argument("--bench-run", default=os.environ.get("BENCH_RUN") or None)
+    p.add_argument("--probe-run", default=os.environ.get("PROBE_RUN") or None)
+    p.add_argument("--man-dir", default="/usr/share/man")
+    p.add_argument("--allow-untracked", action="store_true")
+    a = p.parse_args(argv)
+    os.makedirs(a.out, exist_ok=True)
+    res = Results(a.results, a.allow_untracked)
+    macros, flags, notes, tables = {}, {}, {}, {}
+
+    def attempt(name, fn):
+        try:
+            return fn()
+        except Missing as e:
+            print(f"table {name}: skipped: {e}")
+            notes[name] = str(e)
+            tables[name] = {"made": False, "why": str(e)}
+            return None
+
+    got = attempt("Namespaces", lambda: namespaces_table(ManPages(a.man_dir)))
+    flags["Namespaces"] = got is not None
+    if got:
+        tex, mac = got
+        with open(os.path.join(a.out, "namespaces-table.tex"), "w") as f:
+            f.write(tex)
+        macros.update(mac)
+        tables["Namespaces"] = {"made": True, "outputs": ["namespaces-table.tex"],
+                                "data": ["/usr/share/man (manpages, manpages-dev)"]}
+        print("table namespaces-table.tex from the man pages (man-pages "
+              f"{mac['ManPagesRelease']})")
+    got = attempt("Probes", lambda: escape_tables(res, a.probe_run))
+    flags["Probes"] = got is not None
+    if got:
+        summary, full, mac, used = got
+        for name, text in (("escape-summary.tex", summary), ("escape-matrix.tex", full)):
+            with open(os.path.join(a.out, name), "w") as f:
+                f.write(text)
+        macros.update(mac)
+        tables["Probes"] = {"made": True, "outputs": ["escape-summary.tex", "escape-matrix.tex"],
+                            "data": [os.path.relpath(u, REPO) for u in used]}
+        print("tables escape-summary.tex, escape-matrix.tex from "
+              + ", ".join(os.path.relpath(u, REPO) for u in used))
+    got = attempt("Bench", lambda: bench_macros(res, a.bench_run))
+    flags["Bench"] = got is not None
+    if got:
+        mac, used = got
+        macros.update(mac)
+        tables["Bench"] = {"made": True, "outputs": ["numbers.tex"],
+                           "data": [os.path.relpath(u, REPO) for u in used]}
+        print(f"numbers: {len(mac)} benchmark macros from {os.path.relpath(used[0], REPO)}")
+    got = attempt("Detach", lambda: (detach_macros(res), detach_table(res, a.out)))
+    flags["Detach"] = got is not None
+    if got:
+        (mac, used), used2 = got
+        macros.update(mac)
+        tables["Detach"] = {"made": True, "outputs": ["detach-table.tex"],
+                            "data": [os.path.relpath(u, REPO) for u in used + used2]}
+        print("table detach-table.tex from results/detach/reference.csv")
+    apps = os.path.join(res.root, "apps")
+    flags["Apps"] = os.path.isdir(apps) and any(
+        res.committed(os.path.join(apps, f)) for f in os.listdir(apps) if f.endswith(".csv"))
+    if not flags["Apps"]:
+        notes["Apps"] = "results/apps/ holds no committed results yet"
+    write_numbers(os.path.join(a.out, "numbers.tex"), flags, macros, notes)
+    manifest_path = os.path.join(a.out, "manifest.json")
+    manifest = {}
+    if os.path.exists(manifest_path):
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+    manifest["tables"] = tables
+    manifest["numbers"] = {"outputs": ["numbers.tex"], "macros": len(macros),
+                           "flags": flags}
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print(f"numbers.tex: {len(macros)} macros; data present: "
+          + ", ".join(f"{k}={'yes' if v else 'no'}" for k, v in flags.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
