@@ -158,7 +158,9 @@ def bwrap_command(probe, info, binds):
 
 
 def firejail_command(probe, info):
-    return ["firejail", "--quiet", "--noprofile", "--private", "--net=none", "--ipc-namespace",
+    # firejail, run as root, mounts /run/firejail/* in the mount namespace it starts in and
+    # leaves them there; a throwaway private mount namespace keeps the host's table as it was.
+    return ["unshare", "-m", "--propagation", "private", "firejail", "--quiet", "--noprofile", "--private", "--net=none", "--ipc-namespace",
             "--caps.drop=all", "--nonewprivs", "--read-only=" + info["dir_ro"],
             "--tmpfs=" + info["dir_ro"] + "/masked", "--", probe]
 
