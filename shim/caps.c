@@ -1,5 +1,5 @@
 /* The last step before exec: a new session, a fresh keyring, no core dumps,
- * no_new_privs, and every capability set emptied (capabilities go last: the steps
+ * no_new_privs, the seccomp filter, and every capability set emptied (capabilities go last: the steps
  * before need them). */
 #include <errno.h>
 #include <linux/keyctl.h>
@@ -32,7 +32,7 @@ static int drop_capabilities(struct shim_error *err)
     return 0;
 }
 
-int void_last(struct shim_error *err)
+int void_last(const struct plan *plan, struct shim_error *err)
 {
     if (setsid() < 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: setsid");
@@ -44,5 +44,7 @@ int void_last(struct shim_error *err)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: RLIMIT_CORE 0");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: PR_SET_NO_NEW_PRIVS");
+    if (!plan->no_seccomp && void_seccomp(err) != 0)
+        return -1;
     return drop_capabilities(err);
 }

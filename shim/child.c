@@ -95,7 +95,7 @@ void void_child(const struct void_context *ctx)
     if (void_fds(ctx, &err) != 0)
         fail(ctx, &err);
     lap(&sw, STEP_FDS);
-    if (void_last(&err) != 0)
+    if (void_last(plan, &err) != 0)
         fail(ctx, &err);
     lap(&sw, STEP_LAST);
     if (plan->timings)

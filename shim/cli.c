@@ -33,6 +33,8 @@ static const char usage_text[] =
     "      --loopback           bring the loopback interface up (down otherwise)\n"
     "  -e, --env NAME=VALUE     add to the (otherwise empty) environment\n"
     "      --no-libs            do not bind PROGRAM's ELF interpreter and libraries\n"
+    "      --no-seccomp         leave out the filter that takes perf events, BPF,\n"
+    "                           userfaultfd, io_uring and the keyring calls away\n"
     "      --tmpdir DIR         staging mount point (default: $TMPDIR, else /tmp)\n"
     "      --timings            print per-step durations (JSON, microseconds) on stderr\n"
     "  -v, --verbose            print the plan and the steps on stderr\n"
@@ -53,7 +55,7 @@ static const char usage_text[] =
 
 enum long_only {
     OPT_STDIN = 256, OPT_STDOUT, OPT_STDERR, OPT_FD, OPT_HOSTNAME, OPT_LOOPBACK,
-    OPT_NO_LIBS, OPT_TMPDIR, OPT_TIMINGS, OPT_CHECK, OPT_GRAPH, OPT_DAEMON,
+    OPT_NO_LIBS, OPT_NO_SECCOMP, OPT_TMPDIR, OPT_TIMINGS, OPT_CHECK, OPT_GRAPH, OPT_DAEMON,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,7 @@ static const struct option long_options[] = {
     {"loopback", no_argument, NULL, OPT_LOOPBACK},
     {"env", required_argument, NULL, 'e'},
     {"no-libs", no_argument, NULL, OPT_NO_LIBS},
+    {"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
     {"tmpdir", required_argument, NULL, OPT_TMPDIR},
     {"timings", no_argument, NULL, OPT_TIMINGS},
     {"verbose", no_argument, NULL, 'v'},
@@ -231,6 +234,7 @@ static int apply_option(struct plan *plan, int opt, const char *arg, struct shim
     case OPT_LOOPBACK: plan->loopback = true; return 0;
     case 'e': return parse_env(plan, arg, err);
     case OPT_NO_LIBS: plan->no_libs = true; return 0;
+    case OPT_NO_SECCOMP: plan->no_seccomp = true; return 0;
     case OPT_TMPDIR: return check_tmpdir(plan, "--tmpdir", arg, err);
     case OPT_TIMINGS: plan->timings = true; return 0;
     case 'v': plan->verbose = true; return 0;

@@ -204,4 +204,7 @@ void plan_print(const struct plan *plan, FILE *out)
             plan->keep_stderr ? "inherited" : "/dev/null");
     fprintf(out, "uts     hostname=%s\n", plan->hostname);
     fprintf(out, "net     loopback %s\n", plan->loopback ? "up" : "down");
+    fprintf(out, "seccomp %s\n", plan->no_seccomp ? "off (--no-seccomp)"
+                                                  : "perf, bpf, userfaultfd, io_uring, keyrings, "
+                                                    "modules, kexec, handles: ENOSYS");
 }

@@ -60,6 +60,7 @@ struct plan {
     char *domainname;            /* owned; NULL: "(none)" */
     bool loopback;               /* bring lo up */
     bool no_libs;                /* do not bind the program's ELF dependencies */
+    bool no_seccomp;             /* leave out the attack-surface seccomp filter */
     bool timings;                /* print per-step durations on stderr */
     bool verbose;
     bool dry_run;                /* print the plan, run nothing */

@@ -12,7 +12,7 @@
 enum env_item {
     ENV_STDIN, ENV_STDOUT, ENV_STDERR, ENV_PROCFS, ENV_HOSTNAME, ENV_DOMAIN_NAME,
     ENV_FILESYSTEM, ENV_LOOPBACK, ENV_TMPFS, ENV_DEV, ENV_ENV, ENV_NO_LIBS,
-    ENV_CGROUP_LIMITS,
+    ENV_CGROUP_LIMITS, ENV_NO_SECCOMP,
 };
 
 static const struct spec_variant env_variants[] = {
@@ -29,6 +29,7 @@ static const struct spec_variant env_variants[] = {
     {"Env", ENV_ENV, true, false},
     {"NoLibs", ENV_NO_LIBS, false, false},
     {"CgroupLimits", ENV_CGROUP_LIMITS, true, false},
+    {"NoSeccomp", ENV_NO_SECCOMP, false, false},
 };
 
 static const char *const dev_nodes[] = {
@@ -285,6 +286,7 @@ static int apply_item(struct env_state *st, const struct spec_variant *v, json_t
     case ENV_STDERR: plan->keep_stderr = true; return 0;
     case ENV_LOOPBACK: plan->loopback = true; return 0;
     case ENV_NO_LIBS: plan->no_libs = true; return 0;
+    case ENV_NO_SECCOMP: plan->no_seccomp = true; return 0;
     case ENV_PROCFS: return again ? 0 : add_procfs(st);
     case ENV_DEV: return again ? 0 : add_dev(st);
     case ENV_HOSTNAME: return again ? once_only(st, v) : set_hostname(st, value);

@@ -37,7 +37,8 @@ int void_mount(const struct plan *plan, struct shim_error *err);
 int void_uts(const struct plan *plan, struct shim_error *err);
 int void_net(const struct plan *plan, struct shim_error *err);
 int void_fds(const struct void_context *ctx, struct shim_error *err);
-int void_last(struct shim_error *err);
+int void_seccomp(struct shim_error *err);
+int void_last(const struct plan *plan, struct shim_error *err);
 
 /* Explains why user namespaces may be unavailable (sysctl / AppArmor), or "". */
 const char *userns_hint(void);

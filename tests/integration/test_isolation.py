@@ -173,7 +173,8 @@ def test_host_session_keyring_key_unreadable_in_void(void, host_key):
     serial, _, host_session = host_key
     r = void.inspect([], ["-k", str(serial)])
     assert r["key"]["ok"] is False, f"host key readable in the void: {r['key']}"
-    assert r["key"]["errno"] in (errno.EACCES, errno.ENOKEY, errno.EPERM), r["key"]
+    # ENOSYS: the seccomp filter takes the keyring calls away altogether.
+    assert r["key"]["errno"] in (errno.EACCES, errno.ENOKEY, errno.EPERM, errno.ENOSYS), r["key"]
     assert r["session_keyring"] != host_session, "the void shares the host's session keyring"
 
 
@@ -243,3 +244,26 @@ def test_stdin_reaches_the_program_with_stdin_option(void):
                  input=b"abc\n")
     assert p.returncode == 0, describe(p)
     assert p.stdout == b"got abc\n"
+
+
+# ------------------------------------------------------------------ seccomp
+
+def syscalls(void, opts=()):
+    path = os.path.join(os.path.dirname(void.inspect_path), "void-syscalls")
+    p = void.run(list(opts) + ["--stdout", "--", path])
+    assert p.returncode == 0, describe(p)
+    return json.loads(p.stdout)
+
+
+def test_attack_surface_calls_fail_with_enosys(void):
+    r = syscalls(void)
+    for name in ("io_uring_setup", "perf_event_open", "userfaultfd", "keyctl"):
+        assert r[name] == errno.ENOSYS, f"{name} not filtered: errno {r[name]}"
+    assert r["getppid"] == 0, "an ordinary call was filtered"
+
+
+def test_no_seccomp_leaves_them_to_the_kernel(void):
+    r = syscalls(void, ["--no-seccomp"])
+    if r["io_uring_setup"] == errno.ENOSYS:
+        pytest.skip("this kernel has no io_uring: nothing to compare with")
+    assert r["io_uring_setup"] != errno.ENOSYS and r["keyctl"] != errno.ENOSYS, r

@@ -784,7 +784,7 @@ static void test_unknown_environment_item(void **state)
     load_fails(*state, "{'entrypoints': {'e': {'environment': ['Stdout', 'Network']}}}",
                ": /entrypoints/e/environment/1: unknown environment item \"Network\" in "
                "entrypoint \"e\"; expected one of Stdin, Stdout, Stderr, Procfs, Hostname, "
-               "DomainName, Filesystem, Loopback, Tmpfs, Dev, Env, NoLibs, CgroupLimits");
+               "DomainName, Filesystem, Loopback, Tmpfs, Dev, Env, NoLibs, CgroupLimits, NoSeccomp");
 }
 
 static void test_environment_wrong_type(void **state)
