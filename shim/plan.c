@@ -206,5 +206,5 @@ void plan_print(const struct plan *plan, FILE *out)
     fprintf(out, "net     loopback %s\n", plan->loopback ? "up" : "down");
     fprintf(out, "seccomp %s\n", plan->no_seccomp ? "off (--no-seccomp)"
                                                   : "perf, bpf, userfaultfd, io_uring, keyrings, "
-                                                    "modules, kexec, handles: ENOSYS");
+                                                    "modules, kexec, handles: EPERM");
 }

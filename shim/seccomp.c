@@ -1,9 +1,11 @@
 /* A seccomp filter that takes kernel attack surface out of the void: interfaces an
  * unprivileged process may use but a void never needs, which probes KERN-08, KERN-09,
  * KERN-10 and IPC-06 find open otherwise (perf events, BPF, userfaultfd, io_uring, the
- * keyring calls; module, kexec and file-handle calls besides). They fail with ENOSYS, so
- * programs fall back as on a kernel without them. Calls of another ABI (x32, i386)
- * fail the same way: the list is of native numbers. --no-seccomp leaves it out. */
+ * keyring calls; module, kexec and file-handle calls besides). They fail with EPERM, as
+ * each of them already can on a host that restricts it (perf_event_paranoid,
+ * io_uring_disabled, unprivileged_bpf_disabled...), so programs have a path for it.
+ * Calls of another ABI (x32, i386) fail the same way: the list is of native numbers.
+ * --no-seccomp leaves the filter out. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -33,7 +35,7 @@ static const int denied_syscalls[] = {
 };
 
 #define N_DENIED (sizeof denied_syscalls / sizeof denied_syscalls[0])
-#define DENY BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS)
+#define DENY BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
 #define ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 
 int void_seccomp(struct shim_error *err)
