@@ -10,12 +10,12 @@
 #                     (only if pdflatex is installed) build the paper there and check that
 #                     no reference, citation or number is undefined
 #
-# BENCH_RUN=results/bench/NAME (or PROBE_RUN=results/probes/NAME.csv) picks a run other
+# PAPER_BENCH_RUN=results/bench/NAME (PAPER_PROBE_RUN=results/probes/NAME.csv) picks a run other
 # than the committed reference one.
 PAPER_GEN  := paper/generated
 PAPER_PDF  := paper/void-processes.pdf
 PAPER_WORK := $(BUILD)/paper
-PAPER_GEN_ARGS = $(if $(BENCH_RUN),--bench-run $(BENCH_RUN)) $(if $(PROBE_RUN),--probe-run $(PROBE_RUN))
+PAPER_GEN_ARGS = $(if $(PAPER_BENCH_RUN),--bench-run $(PAPER_BENCH_RUN)) $(if $(PAPER_PROBE_RUN),--probe-run $(PAPER_PROBE_RUN))
 
 .PHONY: figures tables paper paper-test paper-evaluate paper-snippets deps-paper deps-figures
 

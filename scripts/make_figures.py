@@ -370,8 +370,10 @@ def fig_escape_matrix(ctx):
     names = {"root": "root", "unpriv": "uid 65534"}
     with open(ctx.path("fig-escape-matrix.gpi"), "w") as f:
         f.write(f"NPROBES = {len(probes)}\nNCOLS = {len(cols)}\n")
-        f.write("set xtics (" + ", ".join(f"'{label(p)}' {i}" for i, p in enumerate(probes))
-                + ")\n")
+        f.write("if (fmt eq 'tex') set xtics (" +
+                ", ".join(f"'{{\\tiny {label(p)}}}' {i}" for i, p in enumerate(probes)) +
+                "); else set xtics (" +
+                ", ".join(f"'{label(p)}' {i}" for i, p in enumerate(probes)) + ")\n")
         f.write("set ytics (" + ", ".join(f"'{label(t)} ({names.get(u, u)})' {i}"
                                          for i, (t, u) in enumerate(cols)) + ")\n")
         f.write("VERDICTS = '" + " ".join(VERDICTS) + "'\n")
@@ -488,8 +490,8 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--results", default=os.path.join(REPO, "results"))
     p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
-    p.add_argument("--bench-run", default=os.environ.get("BENCH_RUN") or None)
-    p.add_argument("--probe-run", default=os.environ.get("PROBE_RUN") or None)
+    p.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
+    p.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
     p.add_argument("--only", default=None)
     p.add_argument("--require", default="", help="comma-separated figures that must be made")
     p.add_argument("--allow-untracked", action="store_true",

@@ -5,7 +5,6 @@ load datbase.'.gpi'
 unset grid
 set border 0
 set xtics rotate by 90 right font ',5' scale 0 offset 0,0.2
-if (fmt eq 'tex') set xtics rotate by 90 right scale 0 format '{\tiny %s}'
 set ytics scale 0
 set xrange [-0.5:NPROBES-0.5]
 set yrange [-0.5:NCOLS-0.5] reverse
