@@ -1,5 +1,6 @@
-/* A descriptor is a capability: a child with no network and no view of the file system
- * still reads the file whose open descriptor it is handed over a socket (SCM_RIGHTS). */
+/* A descriptor is a capability: a child with no network and no view of the file
+ * system still reads the file whose open descriptor it is handed over a socket
+ * (SCM_RIGHTS). */
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -44,17 +45,20 @@ int main(void)
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
-        /* The child gives up the network and the file system before it is handed anything:
-         * its root becomes an empty tmpfs, mounted in its own (private) mount namespace. */
+        /* The child gives up the network and the file system before it is
+         * handed anything: its root becomes an empty tmpfs, mounted in its own
+         * (private) mount namespace. */
         if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0 ||
             mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-            mount("void", "/tmp", "tmpfs", 0, "size=16k") != 0 || chroot("/tmp") != 0)
+            mount("void", "/tmp", "tmpfs", 0, "size=16k") != 0 ||
+            chroot("/tmp") != 0)
             _exit(2);
         char buf[64] = "";
         int fd = recv_fd(sv[1]);
         ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
         printf("child: /etc/hostname %s; read %zd bytes through fd %d\n",
-               access("/etc/hostname", F_OK) == 0 ? "visible" : "not visible", n, fd);
+               access("/etc/hostname", F_OK) == 0 ? "visible" : "not visible",
+               n, fd);
         fflush(stdout);
         _exit(n > 0 && access("/etc/hostname", F_OK) != 0 ? 0 : 1);
     }

@@ -1,5 +1,6 @@
-/* New network, UTS and IPC namespaces: a hostname of its own, and a network holding only
- * a loopback interface that is down, so not even 127.0.0.1 answers. */
+/* New network, UTS and IPC namespaces: a hostname of its own, and a network
+ * holding only a loopback interface that is down, so not even 127.0.0.1
+ * answers. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -31,5 +32,6 @@ int main(void)
     int rc = connect(s, (struct sockaddr *)&lo, sizeof lo);
     printf("hostname %s; %d interface(s); connect 127.0.0.1: %s\n", name, n,
            rc == 0 ? "connected" : strerror(errno));
-    return strcmp(name, "void") == 0 && n == 1 && rc != 0 && errno == ENETUNREACH ? 0 : 1;
+    int unreachable = rc != 0 && errno == ENETUNREACH;
+    return strcmp(name, "void") == 0 && n == 1 && unreachable ? 0 : 1;
 }

@@ -1,4 +1,5 @@
-/* A new pid namespace: the first child is pid 1 in it, and sees no other process. */
+/* A new pid namespace: the first child is pid 1 in it, and sees no other
+ * process. */
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,8 +18,8 @@ static int child(void *arg)
 
 int main(void)
 {
-    pid_t pid = clone(child, stack + sizeof stack, CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD,
-                      NULL);
+    pid_t pid = clone(child, stack + sizeof stack,
+                      CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD, NULL);
     int status;
     if (pid < 0) {
         perror("clone(CLONE_NEWUSER | CLONE_NEWPID)");

@@ -1,5 +1,6 @@
-/* A time namespace whose monotonic clock starts near zero: the offset is written after
- * unshare(CLONE_NEWTIME) and before the first task (a child) enters it. */
+/* A time namespace whose monotonic clock starts near zero: the offset is
+ * written after unshare(CLONE_NEWTIME) and before the first task (a child)
+ * enters it. */
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
-/* A user namespace that maps the caller's uid and gid to themselves (one line each), with
- * setgroups denied: what void_user does, and what needs no privilege. */
+/* A user namespace that maps the caller's uid and gid to themselves (one line
+ * each), with setgroups denied: what void_user does, and what needs no
+ * privilege. */
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
-/* Voiding a mount namespace: private first, an empty tmpfs as the new root, pivot_root,
- * then the old root detached. Runs in a new user namespace of its own, so it needs no
- * privilege and cannot touch the host's mounts. */
+/* Voiding a mount namespace: private first, an empty tmpfs as the new root,
+ * pivot_root, then the old root detached. Runs in a new user namespace of its
+ * own, so it needs no privilege and cannot touch the host's mounts. */
 #include <dirent.h>
 #include <sched.h>
 #include <stdio.h>
