@@ -41,12 +41,12 @@ $(APPS_CERT): scripts/apps_cert.sh
 integration-test: apps
 
 apps-demo: $(BUILD)/bin/void-shim apps
-	$(PYTHON) scripts/apps_demo.py --build $(BUILD)
+	scripts/apps_demo.sh $(BUILD)
 
 # Hooks: `make bench` and `make evaluate` run the application benchmarks too.
-# BENCH_TARGETS += apps-bench
-# EVALUATE_TARGETS += apps-bench-quick
-# TEST_TARGETS += apps-bench-smoke
+BENCH_TARGETS += apps-bench
+EVALUATE_TARGETS += apps-bench-quick
+TEST_TARGETS += apps-bench-smoke
 
 apps-bench: $(BUILD)/bin/void-shim apps | deps-bench
 	$(APPS_BENCH_RUN) full

@@ -15,7 +15,7 @@
 #include "http.h"
 #include "void_tls.h"
 
-enum { BODY_MAX = 1024 * 1024 };
+enum { BODY_MAX = 1024 * 1024, HEAD_OUT_MAX = 512, SMALL_FILE = 16 * 1024 };
 
 struct http_conn {
     int fd;
@@ -58,15 +58,21 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
+static int format_head(char *head, size_t size, int status, const char *type,
+                       long long length, bool keep_alive, const char *extra)
+{
+    return snprintf(head, size,
+                    "HTTP/1.1 %d %s\r\nServer: void-tls\r\nContent-Type: %s\r\n"
+                    "Content-Length: %lld\r\nConnection: %s\r\n%s\r\n",
+                    status, reason_phrase(status), type, length,
+                    keep_alive ? "keep-alive" : "close", extra ? extra : "");
+}
+
 static int send_head(int fd, int status, const char *type, long long length,
                      bool keep_alive, const char *extra)
 {
-    char head[512];
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\nServer: void-tls\r\nContent-Type: %s\r\n"
-                     "Content-Length: %lld\r\nConnection: %s\r\n%s\r\n",
-                     status, reason_phrase(status), type, length,
-                     keep_alive ? "keep-alive" : "close", extra ? extra : "");
+    char head[HEAD_OUT_MAX];
+    int n = format_head(head, sizeof head, status, type, length, keep_alive, extra);
     return write_all(fd, head, (size_t)n);
 }
 
@@ -135,6 +141,23 @@ static int open_document(int root_fd, const char *path, struct stat *sb, int *st
     return fd;
 }
 
+/* A small file goes out with its head in one write: one TLS record, one segment. */
+static int send_small_file(int out, int in, const char *head, int head_len, size_t size)
+{
+    char buf[HEAD_OUT_MAX + SMALL_FILE];
+    memcpy(buf, head, (size_t)head_len);
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = pread(in, buf + head_len + got, size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+    }
+    return write_all(out, buf, (size_t)head_len + size);
+}
+
 static int serve_file(struct http_conn *c, const struct request *req, bool head_only)
 {
     struct stat sb;
@@ -142,12 +165,18 @@ static int serve_file(struct http_conn *c, const struct request *req, bool head_
     int file = open_document(c->root_fd, req->path, &sb, &status);
     if (file < 0)
         return send_error(c->fd, status, req->keep_alive, head_only);
-    const char *name = S_ISREG(sb.st_mode) && strrchr(req->path, '.') ? req->path
-                                                                      : "index.html";
-    int r = send_head(c->fd, 200, content_type(name), (long long)sb.st_size,
-                      req->keep_alive, NULL);
-    if (r == 0 && !head_only)
-        r = send_file_body(c->fd, file, (long long)sb.st_size);
+    const char *name = strrchr(req->path, '.') ? req->path : "index.html";
+    char head[HEAD_OUT_MAX];
+    int n = format_head(head, sizeof head, 200, content_type(name), (long long)sb.st_size,
+                        req->keep_alive, NULL);
+    int r;
+    if (head_only)
+        r = write_all(c->fd, head, (size_t)n);
+    else if (sb.st_size <= SMALL_FILE)
+        r = send_small_file(c->fd, file, head, n, (size_t)sb.st_size);
+    else
+        r = write_all(c->fd, head, (size_t)n) == 0 ? send_file_body(c->fd, file, sb.st_size)
+                                                   : -1;
     close(file);
     return r;
 }

@@ -3,6 +3,8 @@
  * end it gives to an HTTP handler. It never parses HTTP. */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <poll.h>
@@ -183,6 +185,14 @@ static int plaintext_to_client(struct relay *r)
     while (n < 0 && errno == EINTR);
     if (n <= 0)
         return 1;
+    /* Gather what else is there already (a head and its body): fewer, fuller records. */
+    while ((size_t)n < sizeof r->buf) {
+        ssize_t more = recv(r->plaintext, r->buf + n, sizeof r->buf - (size_t)n,
+                            MSG_DONTWAIT);
+        if (more <= 0)
+            break;  /* an end of file is seen again by the next poll */
+        n += more;
+    }
     return ssl_write_all(r, r->buf, (int)n) != 0;
 }
 
@@ -212,11 +222,15 @@ static void relay(struct relay *r)
 
 /* ---- one connection */
 
-static void set_handshake_timeout(int fd, int seconds)
+/* A timeout for the handshake; no Nagle delay: each relayed write is a whole response
+ * or part of one, and waiting for an ACK only adds latency. */
+static void set_socket_options(int fd, int seconds)
 {
     struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
+    int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 /* The first line on the plaintext stream, before any byte of the client's: who the
@@ -256,7 +270,7 @@ int serve_tls_connection(SSL_CTX *ctx, int connection_fd, const struct tls_optio
     struct relay *r = calloc(1, sizeof *r);
     SSL *ssl = r ? SSL_new(ctx) : NULL;
     int status = 1;
-    set_handshake_timeout(connection_fd, o->idle_seconds);
+    set_socket_options(connection_fd, o->idle_seconds);
     if (ssl && hand_off(ends, started_ns, sink, context) == 0 &&
         SSL_set_fd(ssl, connection_fd) == 1) {
         if (SSL_accept(ssl) == 1) {
