@@ -1,8 +1,9 @@
 """Fixtures for the void-shim integration tests.
 
 Every test that takes the `void` fixture runs twice: as root and as uid 65534 (through
-`setpriv --reuid=65534 --regid=65534 --clear-groups`). The shim and the static checkers
-are copied into a fresh world-readable directory first, because CI may clone the
+`setpriv --reuid=65534 --regid=65534 --clear-groups`). The shim, the static checkers
+and the examples (build/examples/*, into examples/) are copied into a fresh
+world-readable directory first, because CI may clone the
 repository where uid 65534 cannot enter. After every test, passed or failed, the
 `host_safety` fixture checks that the host is as it was: the test process's mountinfo,
 the entries of /tmp, the cgroup v2 tree, and no process left running a staged binary.
@@ -47,6 +48,17 @@ class Staged:
         self.shim = os.path.join(root, "void-shim")
         self.inspect = os.path.join(root, "void-inspect")
         self.do = os.path.join(root, "void-do")
+        self.examples = os.path.join(root, "examples")   # build/examples/*, if built
+
+
+def stage_tree(src, dst):
+    """Copies the tree src to dst, world-readable (and executable where it was)."""
+    shutil.copytree(src, dst)
+    for dirpath, _, filenames in os.walk(dst):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            os.chmod(path, 0o755 if os.stat(path).st_mode & 0o100 else 0o644)
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +77,8 @@ def staged():
             dst = os.path.join(root, src.name)
             shutil.copyfile(src, dst)
             os.chmod(dst, 0o755)
+        if (BUILD / "examples").is_dir():
+            stage_tree(BUILD / "examples", os.path.join(root, "examples"))
         yield Staged(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
