@@ -64,6 +64,7 @@ class Ctx:
         self.out = os.path.abspath(args.out)
         self.bench_run_arg = args.bench_run
         self.probe_run_arg = args.probe_run
+        self.apps_run_arg = args.apps_run
         self._bench = None
 
     def path(self, name):
@@ -398,47 +399,71 @@ def _probe_key(p):
     return (order.index(pre) if pre in order else 99, pre, int(num_) if num_.isdigit() else 0)
 
 
-def fig_apps(ctx):
-    base = os.path.join(ctx.res.root, "apps")
-    files = sorted(os.path.join(base, f) for f in (os.listdir(base) if os.path.isdir(base)
-                                                  else []) if f.endswith(".csv"))
-    files = [f for f in files if ctx.res.committed(f)]
-    if not files:
-        raise Missing(f"{ctx.res.rel(base)}/: no committed *.csv yet (the example "
-                      "applications' results)")
-    # Generic reading until the format settles: one bar per (app, variant) of the median of
-    # the first latency-like column.
-    out, ns, metas = [], [], []
-    for path in files:
-        rows = ctx.res.csv(path, [])
-        header = list(rows[0].keys())
-        app_col = next((c for c in ("app", "application", "example") if c in header), None)
-        var_col = next((c for c in ("variant", "mode", "target", "config") if c in header),
-                       None)
-        val_col = next((c for c in ("us", "latency_us", "ms", "seconds", "s", "value")
-                        if c in header), None)
-        if not (app_col and val_col):
-            raise Missing(f"{ctx.res.rel(path)}: need an app column (app) and a value "
-                          f"column (us, ms, seconds); columns: {', '.join(header)}")
-        unit = {"ms": "ms", "seconds": "s", "s": "s"}.get(val_col, "µs")
-        groups = {}
-        for r in rows:
-            groups.setdefault((r[app_col], r.get(var_col, "") if var_col else ""),
-                              []).append(num(r, val_col, path))
-        for (a, v), xs in groups.items():
-            s = summarize(xs)
-            out.append([len(out), label(f"{a} {v}".strip()), s["median"], s["p10"], s["p90"]])
-            ns.append(s["n"])
-        mp = path[:-4] + ".meta.json"
-        if os.path.exists(mp):
-            metas.append(ctx.res.json(mp))
-    write_tsv(ctx.path("fig-apps.dat"), ["i", "case", "median", "p10", "p90"], out)
-    with open(ctx.path("fig-apps.gpi"), "w") as f:
-        f.write(f"UNIT = '{unit}'\n")
-    where = machine(metas[0]) if metas else "machine: see results/apps"
+def _apps(ctx):
+    run = ctx.res.bench_run(ctx.apps_run_arg, kind="apps")
+    meta = ctx.res.json(os.path.join(run, "meta.json"))
+    return run, meta
+
+
+def _grouped(rows, groups, bars, gkey, bkey, val):
+    """[i, group, med, min, max per bar] for grouped bars with min-max whiskers."""
+    out, ns = [], []
+    for i, g in enumerate(groups):
+        row = [i, label(g)]
+        for b in bars:
+            xs = [num(r, val) for r in rows if r[gkey] == g and r[bkey] == b]
+            if xs:
+                s = summarize(xs, 1000)
+                row += [s["median"], min(xs), max(xs)]
+                ns.append(len(xs))
+            else:
+                row += [None, None, None]
+        out.append(row)
+    return out, ns
+
+
+def fig_apps_gzip(ctx):
+    run, meta = _apps(ctx)
+    rows = ctx.res.csv(os.path.join(run, "gzip.csv"), ["variant", "op", "mb_per_s"])
+    variants = [v for v in ("void", "outside", "debian") if any(r["variant"] == v for r in rows)]
+    variants += sorted({r["variant"] for r in rows} - set(variants))
+    out, ns = _grouped(rows, variants, ["compress", "decompress"], "variant", "op", "mb_per_s")
+    write_tsv(ctx.path("fig-apps-gzip.dat"), ["i", "variant", "c_med", "c_min", "c_max",
+              "d_med", "d_min", "d_max"], out)
+    with open(ctx.path("fig-apps-gzip.gpi"), "w") as f:
+        f.write("B1 = 'compress'\nB2 = 'decompress'\nYLABEL = 'throughput (MB/s)'\n")
+    size = meta.get("corpus", {}).get("bytes") if isinstance(meta.get("corpus"), dict) else None
+    corpus = f" of a {size / 1e6:.0f}\\,MB text corpus" if size else ""
     return dict(
-        caption=("The example applications: median time per case with p10--p90 error bars."),
-        n=f"{n_text(ns)} samples per bar", where=where)
+        caption=("The gzip service: compression and decompression throughput" + corpus +
+                 " by \\texttt{void-gzip} in a void, given only its input and output as "
+                 "descriptors (\\texttt{void}), the same binary outside a void "
+                 "(\\texttt{outside}) and Debian's \\texttt{gzip} (\\texttt{debian}). Bars "
+                 "are medians, whiskers the minimum and maximum."),
+        n=f"{n_text(ns)} runs per bar", where=f"{machine(meta)}; {run_label(meta, run)}")
+
+
+def fig_apps_tls(ctx):
+    run, meta = _apps(ctx)
+    rows = ctx.res.csv(os.path.join(run, "wrk.csv"), ["variant", "load", "rps"])
+    variants = [v for v in ("single", "voids", "nginx") if any(r["variant"] == v for r in rows)]
+    variants += sorted({r["variant"] for r in rows} - set(variants))
+    out, ns = _grouped(rows, variants, ["keepalive", "newconn"], "variant", "load", "rps")
+    write_tsv(ctx.path("fig-apps-tls.dat"), ["i", "variant", "k_med", "k_min", "k_max",
+              "n_med", "n_min", "n_max"], out)
+    with open(ctx.path("fig-apps-tls.gpi"), "w") as f:
+        f.write("B1 = 'keep-alive'\nB2 = 'new connection per request'\n"
+                "YLABEL = 'requests per second (s^{-1})'\nLOGY = 10\n"
+                "if (fmt eq 'tex') YLABEL = 'requests per second (s$^{-1}$)'\n")
+    return dict(
+        caption=("The TLS terminator under load (wrk on loopback): requests per second "
+                 "with keep-alive connections and with a new connection per request, for "
+                 "the same handlers in one ordinary process (\\texttt{single}), split into "
+                 "voids by \\texttt{void-shim -s} (\\texttt{voids}; a fresh void per "
+                 "connection and per request) and Debian's nginx serving the same files "
+                 "(\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
+                 "scale."),
+        n=f"{n_text(ns)} runs per bar", where=f"{machine(meta)}; {run_label(meta, run)}")
 
 
 FIGURES = {
@@ -449,7 +474,8 @@ FIGURES = {
     "bind-scaling": (fig_bind_scaling, 5.6, 2.8),
     "throughput": (fig_throughput, 5.6, 2.6),
     "escape-matrix": (fig_escape_matrix, 6.2, 3.0),
-    "apps": (fig_apps, 5.6, 2.6),
+    "apps-gzip": (fig_apps_gzip, 5.6, 2.5),
+    "apps-tls": (fig_apps_tls, 5.6, 2.5),
 }
 
 
@@ -492,6 +518,7 @@ def main(argv):
     p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
     p.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
     p.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
+    p.add_argument("--apps-run", default=os.environ.get("PAPER_APPS_RUN") or None)
     p.add_argument("--only", default=None)
     p.add_argument("--require", default="", help="comma-separated figures that must be made")
     p.add_argument("--allow-untracked", action="store_true",
@@ -529,8 +556,12 @@ def main(argv):
             manifest["figures"][name] = {"made": False, "why": str(e)}
             continue
         data = [u for u in ctx.res.used if u not in before] or ctx.res.used[-1:]
-        if name != "escape-matrix" and name != "apps":
+        if name in ("ns-cost", "startup", "shim-steps", "mount-steps", "bind-scaling",
+                    "throughput"):
             run, _ = ctx.bench()
+            data = sorted(set(data) | {os.path.join(run, "meta.json")})
+        elif name.startswith("apps-"):
+            run, _ = _apps(ctx)
             data = sorted(set(data) | {os.path.join(run, "meta.json")})
         try:
             gnuplot(name, a.out, "tex", w, h)

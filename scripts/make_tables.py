@@ -413,6 +413,53 @@ def bench_macros(res, run_arg):
     return m, used
 
 
+def apps_macros(res, run_arg):
+    """The example applications' numbers, from results/apps/<run>/ (raw rows only)."""
+    run = res.bench_run(run_arg, kind="apps")
+    meta = res.json(os.path.join(run, "meta.json"))
+    used = [os.path.join(run, "meta.json")]
+    m = {"AppsMachine": tex_escape(machine(meta)), "AppsRun": tex_escape(run_label(meta, run))}
+
+    def med(rows, col, **where):
+        xs = [float(r[col]) for r in rows if all(r.get(k) == v for k, v in where.items())
+              and r.get(col) not in (None, "")]
+        return percentile(xs, 50) if xs else None
+
+    p = os.path.join(run, "gzip.csv")
+    gz = res.csv(p, ["variant", "op", "mb_per_s"])
+    used.append(p)
+    for op, key in (("compress", "Compress"), ("decompress", "Decompress")):
+        for v, name in (("void", "Void"), ("outside", "Outside"), ("debian", "Debian")):
+            x = med(gz, "mb_per_s", variant=v, op=op)
+            if x is not None:
+                m[f"Gzip{key}{name}"] = f"{x:.3g}\\,MB/s"
+        a, b = med(gz, "mb_per_s", variant="void", op=op), med(gz, "mb_per_s",
+                                                              variant="outside", op=op)
+        if a and b:
+            m[f"Gzip{key}VoidOverOutside"] = fmt_ratio(a / b)
+    p = os.path.join(run, "wrk.csv")
+    wrk = res.csv(p, ["variant", "load", "rps"])
+    used.append(p)
+    for load, key in (("keepalive", "Keepalive"), ("newconn", "Newconn")):
+        for v, name in (("single", "Single"), ("voids", "Voids"), ("nginx", "Nginx")):
+            x = med(wrk, "rps", variant=v, load=load)
+            if x is not None:
+                m[f"Tls{key}{name}"] = f"{x:,.0f}".replace(",", "{,}")
+        a, b = med(wrk, "rps", variant="voids", load=load), med(wrk, "rps", variant="single",
+                                                                load=load)
+        if a and b:
+            m[f"Tls{key}VoidsOverSingle"] = fmt_ratio(a / b)
+    p = os.path.join(run, "spawn.csv")
+    if os.path.exists(p):
+        sp = res.csv(p, ["variant", "tls_start_us", "http_start_us"])
+        used.append(p)
+        for col, key in (("tls_start_us", "TlsStart"), ("http_start_us", "HttpStart")):
+            x = med(sp, col, variant="voids")
+            if x is not None:
+                m[f"Spawn{key}Voids"] = fmt_us(x)
+    return m, used
+
+
 def detach_macros(res):
     p = os.path.join(res.root, "detach", "reference.meta.json")
     meta = res.json(p)
@@ -455,6 +502,7 @@ def main(argv):
     p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
     p.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
     p.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
+    p.add_argument("--apps-run", default=os.environ.get("PAPER_APPS_RUN") or None)
     p.add_argument("--man-dir", default="/usr/share/man")
     p.add_argument("--allow-untracked", action="store_true")
     a = p.parse_args(argv)
@@ -510,11 +558,14 @@ def main(argv):
         tables["Detach"] = {"made": True, "outputs": ["detach-table.tex"],
                             "data": [os.path.relpath(u, REPO) for u in used + used2]}
         print("table detach-table.tex from results/detach/reference.csv")
-    apps = os.path.join(res.root, "apps")
-    flags["Apps"] = os.path.isdir(apps) and any(
-        res.committed(os.path.join(apps, f)) for f in os.listdir(apps) if f.endswith(".csv"))
-    if not flags["Apps"]:
-        notes["Apps"] = "results/apps/ holds no committed results yet"
+    got = attempt("Apps", lambda: apps_macros(res, a.apps_run))
+    flags["Apps"] = got is not None
+    if got:
+        mac, used = got
+        macros.update(mac)
+        tables["Apps"] = {"made": True, "outputs": ["numbers.tex"],
+                          "data": [os.path.relpath(u, REPO) for u in used]}
+        print(f"numbers: {len(mac)} application macros from {os.path.relpath(used[0], REPO)}")
     write_numbers(os.path.join(a.out, "numbers.tex"), flags, macros, notes)
     manifest_path = os.path.join(a.out, "manifest.json")
     manifest = {}

@@ -107,20 +107,20 @@ class Results:
                 raise Missing(f"{self.rel(path)}: not valid JSON ({e})") from None
 
     # -- which run -------------------------------------------------------------------
-    def bench_run(self, explicit=None):
-        """The committed benchmark run: BENCH_RUN if given, else results/bench/reference*,
+    def bench_run(self, explicit=None, kind="bench"):
+        """The committed run of results/KIND/: EXPLICIT if given, else KIND/reference*,
         else the newest committed run directory that is not a local-* run."""
         if explicit:
             path = explicit if os.path.isabs(explicit) else os.path.join(REPO, explicit)
             if not os.path.isdir(path):
-                raise Missing(f"{self.rel(path)}: no such benchmark run directory")
+                raise Missing(f"{self.rel(path)}: no such run directory")
             return path
-        base = os.path.join(self.root, "bench")
+        base = os.path.join(self.root, kind)
         runs = sorted(d for d in glob.glob(os.path.join(base, "*"))
                       if os.path.isdir(d) and not os.path.basename(d).startswith("local-")
                       and self.committed(os.path.join(d, "meta.json")))
         if not runs:
-            raise Missing(f"{self.rel(base)}/: no committed benchmark run (a directory "
+            raise Missing(f"{self.rel(base)}/: no committed run yet (a directory "
                           "with a committed meta.json, not local-*)")
         refs = [d for d in runs if os.path.basename(d).startswith(("reference", "ref-"))]
         pick = refs or runs
