@@ -2,7 +2,7 @@
 
 Every test that takes the `void` fixture runs twice: as root and as uid 65534 (through
 `setpriv --reuid=65534 --regid=65534 --clear-groups`). The shim, the static checkers
-and the examples (build/examples/*, into examples/) are copied into a fresh
+and the example binaries (build/examples/*, into examples/) are copied into a fresh
 world-readable directory first, because CI may clone the
 repository where uid 65534 cannot enter. After every test, passed or failed, the
 `host_safety` fixture checks that the host is as it was: the test process's mountinfo,
@@ -51,14 +51,15 @@ class Staged:
         self.examples = os.path.join(root, "examples")   # build/examples/*, if built
 
 
-def stage_tree(src, dst):
-    """Copies the tree src to dst, world-readable (and executable where it was)."""
-    shutil.copytree(src, dst)
-    for dirpath, _, filenames in os.walk(dst):
-        os.chmod(dirpath, 0o755)
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            os.chmod(path, 0o755 if os.stat(path).st_mode & 0o100 else 0o644)
+def stage_executables(src, dst):
+    """Copies the executable regular files directly in src (not its subdirectories:
+    examples with folders of their own stage themselves) into dst, world-readable."""
+    os.mkdir(dst, 0o755)
+    os.chmod(dst, 0o755)
+    for p in sorted(src.iterdir()):
+        if p.is_file() and not p.is_symlink() and os.access(p, os.X_OK):
+            shutil.copyfile(p, os.path.join(dst, p.name))
+            os.chmod(os.path.join(dst, p.name), 0o755)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +79,7 @@ def staged():
             shutil.copyfile(src, dst)
             os.chmod(dst, 0o755)
         if (BUILD / "examples").is_dir():
-            stage_tree(BUILD / "examples", os.path.join(root, "examples"))
+            stage_executables(BUILD / "examples", os.path.join(root, "examples"))
         yield Staged(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
