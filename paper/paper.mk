@@ -10,12 +10,16 @@
 #                     (only if pdflatex is installed) build the paper there and check that
 #                     no reference, citation or number is undefined
 #
-# PAPER_BENCH_RUN=results/bench/NAME (PAPER_PROBE_RUN=results/probes/NAME.csv) picks a run other
-# than the committed reference one.
+# PAPER_BENCH_RUN=results/bench/NAME, PAPER_PROBE_RUN=results/probes/NAME.csv and
+# PAPER_APPS_RUN=results/apps/NAME pick a run other than the committed reference one; a
+# run named so may be a local, uncommitted one (make paper PAPER_BENCH_RUN=results/bench/
+# local-...): otherwise only committed results are read.
 PAPER_GEN  := paper/generated
 PAPER_PDF  := paper/void-processes.pdf
 PAPER_WORK := $(BUILD)/paper
-PAPER_GEN_ARGS = $(if $(PAPER_BENCH_RUN),--bench-run $(PAPER_BENCH_RUN)) $(if $(PAPER_PROBE_RUN),--probe-run $(PAPER_PROBE_RUN))
+PAPER_GEN_ARGS = $(if $(PAPER_BENCH_RUN),--bench-run $(PAPER_BENCH_RUN)) \
+                 $(if $(PAPER_PROBE_RUN),--probe-run $(PAPER_PROBE_RUN)) \
+                 $(if $(PAPER_APPS_RUN),--apps-run $(PAPER_APPS_RUN))
 
 .PHONY: figures tables paper paper-test paper-evaluate paper-snippets deps-paper deps-figures
 

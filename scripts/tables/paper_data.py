@@ -54,6 +54,7 @@ class Results:
         self.allow_untracked = allow_untracked
         self.tracked = self._tracked()
         self.used = []  # every data file read, for the manifest
+        self.explicit = []  # runs named on the command line
 
     def _tracked(self):
         try:
@@ -68,8 +69,11 @@ class Results:
         return os.path.relpath(path, REPO)
 
     def committed(self, path):
+        """Tracked by git, or inside a run named explicitly (--bench-run ...: a local run
+        the user chose to build the paper from)."""
         path = os.path.normpath(os.path.abspath(path))
-        if self.allow_untracked or self.tracked is None:
+        if self.allow_untracked or self.tracked is None or any(
+                path == d or path.startswith(d + os.sep) for d in self.explicit):
             return os.path.exists(path)
         return path in self.tracked
 
@@ -111,9 +115,11 @@ class Results:
         """The committed run of results/KIND/: EXPLICIT if given, else KIND/reference*,
         else the newest committed run directory that is not a local-* run."""
         if explicit:
-            path = explicit if os.path.isabs(explicit) else os.path.join(REPO, explicit)
+            path = os.path.normpath(explicit if os.path.isabs(explicit)
+                                    else os.path.join(REPO, explicit))
             if not os.path.isdir(path):
                 raise Missing(f"{self.rel(path)}: no such run directory")
+            self.explicit.append(path)
             return path
         base = os.path.join(self.root, kind)
         runs = sorted(d for d in glob.glob(os.path.join(base, "*"))
@@ -137,7 +143,10 @@ class Results:
         """The committed escape-matrix run: results/probes/reference.csv, else the newest
         committed results/probes/*.csv."""
         if explicit:
-            return explicit if os.path.isabs(explicit) else os.path.join(REPO, explicit)
+            path = os.path.normpath(explicit if os.path.isabs(explicit)
+                                    else os.path.join(REPO, explicit))
+            self.explicit += [path, path[:-4] + ".meta.json"]
+            return path
         base = os.path.join(self.root, "probes")
         ref = os.path.join(base, "reference.csv")
         if self.committed(ref):
