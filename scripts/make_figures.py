@@ -29,7 +29,8 @@ from paper_data import (REPO, Missing, Results, label, machine, run_label,  # no
 GP_DIR = os.path.join(REPO, "scripts", "figures")
 NS_ORDER = ["none", "user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time", "all7",
             "all8"]
-E2E_ORDER = ["plain", "floor", "floor+time", "void-shim", "unshare", "bwrap", "firejail"]
+E2E_ORDER = ["plain", "floor", "floor-musl", "floor+time", "void-shim", "unshare", "bwrap",
+             "firejail"]
 SHIM_STEPS = ["parse", "resolve", "cgroup", "clone", "user", "time", "mount", "uts", "net",
               "fds", "last", "exec"]
 MOUNT_STEPS = ["userns", "unshare_mnt", "make_private", "tmpfs", "pivot_root", "detach",
@@ -194,7 +195,8 @@ def fig_startup(ctx):
     return dict(
         caption=("Startup latency of one void: the 10\\,KB static program that only exits, "
                  "started plainly, by the floor launcher (\\texttt{floor}: the kernel work a "
-                 "void needs and nothing else; \\texttt{+time} adds the time namespace), "
+                 "void needs and nothing else; \\texttt{+time} adds the time namespace; "
+                 "\\texttt{floor-musl}, where built, is the floor linked with musl), "
                  "by void-shim and by the peers, until it is reaped. Points are medians, "
                  "error bars p10--p90; log scale. Measured " + how + "."),
         n=f"{n_text(ns)} starts per point", where=ctx.bench_where())
