@@ -526,9 +526,27 @@ static void fire(struct app *app, size_t e, int fd)
     }
 }
 
+/* With no void running, nobody holds a write end but the shim, which never writes:
+ * a trigger with nothing queued can never fire again (even one whose own entrypoint
+ * would write to it), so the application is over. */
+static void end_if_idle(struct app *app)
+{
+    if (app->n_running > 0)
+        return;
+    for (size_t e = 0; e < app->spec->n_entrypoints; e++) {
+        const struct spec_entrypoint *ep = &app->spec->entrypoints[e];
+        if (ep->trigger == TRIGGER_STARTUP || !app->can_spawn[e])
+            continue;
+        struct pollfd p = {.fd = app->channels[ep->trigger_channel].ends[0], .events = POLLIN};
+        if (poll(&p, 1, 0) != 0)
+            return;   /* a message (or the end) is waiting: let the loop take it */
+    }
+    stop_triggers(app);
+}
+
 static void supervise_app(struct app *app)
 {
-    while (app->n_running > 0 || live_triggers(app)) {
+    for (end_if_idle(app); app->n_running > 0 || live_triggers(app); end_if_idle(app)) {
         size_t slots = 1 + app->n_running + app->spec->n_entrypoints;
         struct pollfd *fds = calloc(slots, sizeof *fds);
         size_t *trigger_of = calloc(slots, sizeof *trigger_of);

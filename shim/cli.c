@@ -335,6 +335,12 @@ enum cli_result cli_parse(int argc, char **argv, struct plan *plan, struct shim_
                   "it in the entrypoint's \"environment\" instead", per_void_option);
         return CLI_ERROR;
     }
+    if (plan->mode != MODE_PROGRAM && (plan->dry_run || plan->timings)) {
+        error_set(err, EXIT_SHIM_ERROR, 0, "option %s: not with a specification%s",
+                  plan->dry_run ? "--dry-run" : "--timings",
+                  plan->dry_run ? "; --check SPEC [BINARY] prints its plan" : "");
+        return CLI_ERROR;
+    }
     if (plan->daemon && plan->mode != MODE_SPEC_RUN) {
         error_set(err, EXIT_SHIM_ERROR, 0, "option --daemon: only with -s SPEC");
         return CLI_ERROR;

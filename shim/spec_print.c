@@ -82,7 +82,7 @@ static void print_channel(const struct spec *spec, int index, FILE *out)
 {
     const struct spec_channel *ch = &spec->channels[index];
     fprintf(out, "%s %s: reader %s (%s), writers", ch->kind == CHANNEL_PIPE ? "pipe" :
-            "filesocket", ch->name, ch->reader >= 0 ? spec->entrypoints[ch->reader].name : "-",
+            "file socket", ch->name, ch->reader >= 0 ? spec->entrypoints[ch->reader].name : "-",
             ch->reader_is_trigger ? "trigger" : "Rx argument");
     for (size_t i = 0; i < spec->n_entrypoints; i++)
         if (writes_to(&spec->entrypoints[i], index))

@@ -259,7 +259,7 @@ def test_compat_tls_with_generated_files_validates(void, work):
     out = p.stdout.decode()
     assert out.startswith(f"spec {spec}: 3 entrypoints, 2 channels\n"), describe(p)
     assert f"File({cert})" in out or cert in out, describe(p)
-    assert "filesocket tls: reader tls_handler (trigger), writers connection_listener" \
+    assert "file socket tls: reader tls_handler (trigger), writers connection_listener" \
         in out, describe(p)
 
 
@@ -686,11 +686,7 @@ def test_read_only_filesystem_is_the_default(void, work):
 
 
 # ---------------------------------------------------------------- shim bugs found here
-# Each is marked xfail(strict=True): when the shim is fixed the test passes, pytest
-# reports XPASS as a failure, and the marker is to be removed.
 
-@pytest.mark.xfail(strict=True, reason="shim bug: -n/--dry-run is accepted with -s and "
-                   "ignored: the application runs")
 def test_dry_run_with_spec_runs_nothing(void, work):
     out = os.path.join(work, "out")
     os.mkdir(out)
@@ -704,9 +700,6 @@ def test_dry_run_with_spec_runs_nothing(void, work):
     assert p.returncode in (0, 125), describe(p)
 
 
-@pytest.mark.xfail(strict=True, reason="shim bug: a triggered entrypoint holding a Tx end "
-                   "of its own trigger's file socket keeps the application alive forever "
-                   "once every other writer has closed")
 def test_application_ends_with_a_self_feeding_trigger(void, work):
     spec = do_spec(work, {
         "w": {"args": ["BinaryName", "Trailing", {"FileSocket": {"Tx": "s"}}]},
