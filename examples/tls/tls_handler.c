@@ -199,7 +199,9 @@ static int plaintext_to_client(struct relay *r)
 static void relay(struct relay *r)
 {
     for (;;) {
-        struct pollfd p[2] = {{.fd = r->connection, .events = r->client_open ? POLLIN : 0},
+        /* Once the client is gone its socket is left out (fd -1), or a hang-up on it
+         * would wake every poll until the HTTP handler finishes. */
+        struct pollfd p[2] = {{.fd = r->client_open ? r->connection : -1, .events = POLLIN},
                               {.fd = r->plaintext, .events = POLLIN}};
         if (r->client_open && SSL_pending(r->ssl) > 0) {
             p[0].revents = POLLIN;

@@ -261,15 +261,19 @@ def tls_connect(apps, port):
     return ctx.wrap_socket(raw, server_hostname="127.0.0.1")
 
 
-def read_response(conn):
+def recv_more(conn):
+    try:
+        return conn.recv(65536)
+    except (ConnectionResetError, ssl.SSLError):
+        return b""
+
+
+def read_response(conn, head_only=False):
     """(status, headers, body) of one response, or None if the connection closed
-    without one."""
-    buf = b""
+    without one. Bytes past it stay for the next call (pipelined responses)."""
+    buf = getattr(conn, "unread", b"")
     while b"\r\n\r\n" not in buf:
-        try:
-            chunk = conn.recv(65536)
-        except (ConnectionResetError, ssl.SSLError):
-            chunk = b""
+        chunk = recv_more(conn)
         if not chunk:
             return None
         buf += chunk
@@ -277,12 +281,13 @@ def read_response(conn):
     lines = head.decode().split("\r\n")
     status = int(lines[0].split()[1])
     headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
-    length = int(headers.get("content-length", "0"))
+    length = 0 if head_only else int(headers.get("content-length", "0"))
     while len(body) < length:
-        chunk = conn.recv(65536)
+        chunk = recv_more(conn)
         assert chunk, "the connection closed in the middle of a body"
         body += chunk
-    return status, headers, body
+    conn.unread = body[length:]
+    return status, headers, body[:length]
 
 
 def get(conn, path):
@@ -301,6 +306,27 @@ def test_tls_serves_a_page_to_curl(void, apps, work):
         assert curl(apps, server.port, "/index.html") == index_html()
         head = curl(apps, server.port, "/missing", extra=["-i"])
         assert head.startswith(b"HTTP/1.1 404 "), head[:200]
+
+
+def test_tls_methods_pipelining_and_paths_that_leave_the_root(void, apps, work):
+    with tls_server(void, apps, work) as server:
+        with tls_connect(apps, server.port) as conn:
+            conn.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, _ = read_response(conn, head_only=True)
+            assert status == 200 and int(headers["content-length"]) == len(index_html())
+            assert conn.unread == b"", "a HEAD response had a body"
+            conn.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            status, headers, _ = read_response(conn)
+            assert status == 405 and headers["allow"] == "GET, HEAD", headers
+            # Two requests in one write: two responses, in order, on one connection.
+            conn.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /missing HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(conn)[0] == 200
+            assert read_response(conn)[0] == 404
+            for path in ("/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+                         "/..%2f..%2fetc%2fpasswd", "/proc/self/environ"):
+                status, _, body = get(conn, path)
+                assert status == 404 and b"root:" not in body, (path, status, body[:200])
 
 
 def ns_report(apps, port):
