@@ -227,7 +227,7 @@ def fig_shim_steps(ctx):
         f.write("STEPS = '" + " ".join(label(s) for s in steps) + "'\n")
     return dict(
         caption=("Where a void-shim start goes: the median of each step as "
-                 "\\texttt{void-shim --timings} reports it (parse and check the command "
+                 "\\texttt{void-shim -{}-timings} reports it (parse and check the command "
                  "line, resolve the ELF dependencies, cgroup leaf, \\texttt{clone3}, then "
                  "the steps in the child, and the \\texttt{execve}), stacked; the diamond is "
                  "the median total from the shim's start to the exec (medians do not add "
@@ -304,8 +304,8 @@ def fig_bind_scaling(ctx):
     who = {"root": "root", "unpriv": "uid 65534"}.get(user, user)
     return dict(
         caption=("Starting the tiny program with $N$ extra read-only bind mounts of distinct "
-                 "files: bubblewrap (\\texttt{--ro-bind}), the floor launcher "
-                 "(\\texttt{-b}) and void-shim (\\texttt{--bind}), as " + who + ", measured "
+                 "files: bubblewrap (\\texttt{-{}-ro-bind}), the floor launcher "
+                 "(\\texttt{-b}) and void-shim (\\texttt{-{}-bind}), as " + who + ", measured "
                  "with " + how + ". Points are medians with p10--p90 error bars; the dashed "
                  "lines are each tool's median with no extra bind. Log--log axes."),
         n=f"{n_text(ns)} starts per point", where=ctx.bench_where())
@@ -338,7 +338,7 @@ def fig_throughput(ctx):
                  "and void-shim (as " + ", ".join(tex_escape(u) for u in user) + "). One "
                  "timed run per point, no error bars; "
                  f"{meta.get('cores_usable', '?')} cores cannot show lock collapse."),
-        n="each point one run of " + ", ".join(f"{s:g}" for s in sorted(secs)) + " s",
+        n="Each point one run of " + ", ".join(f"{s:g}" for s in sorted(secs)) + " s",
         where=ctx.bench_where())
 
 
