@@ -12,12 +12,14 @@ Writes, into DIR (default results/apps/local-DATE, which git ignores):
               decompressing Debian's output of it; wall, user and system seconds.
   wrk.csv     one row per wrk run against the TLS server on 127.0.0.1: (a) `single`, the
               same handlers in one ordinary process, (b) `voids`, split into voids by
-              void-shim -s, (c) `nginx`, Debian's nginx serving the same files over TLS;
+              void-shim -s (`voids-nobody`: the shim run as uid 65534), (c) `nginx`,
+              Debian's nginx serving the same files over TLS;
               keep-alive load and a new connection per request ("Connection: close");
               requests per second and wrk's latency percentiles.
   spawn.csv   one row per sequential connection: when the TLS handler and the HTTP
               handler started (their main(), on the shared wall clock) relative to the
-              connection and the handoff, for the voids and for `single`'s threads.
+              connection and the handoff, for the voids (as root and as uid 65534) and
+              for `single`'s threads.
   summary.csv medians computed from the three files above.
   meta.json   kernel, CPU, cores, memory, tool versions, git commit, date, command line,
               the mode's configuration, the corpus, the TLS parameters of each server.
@@ -61,7 +63,10 @@ MODES = {
                  wrk_warmup_s=2, wrk_threads=2, keepalive_connections=16,
                  newconn_connections=8, spawn_samples=100),
 }
-SERVERS = ["single", "voids", "nginx"]
+SERVERS = ["single", "voids", "voids-nobody", "nginx"]
+SPAWN_VARIANTS = ["voids", "voids-nobody", "single"]
+NOBODY = 65534
+SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
 LOADS = ["keepalive", "newconn"]
 GZIP_VARIANTS = ["void", "outside", "debian"]
 
@@ -99,6 +104,7 @@ class Run:
         self.rows = {"gzip": [], "wrk": [], "spawn": []}
         self.skipped = []
         self.tls_params = {}
+        self.nobody = None      # the staged files uid 65534's shim runs
         self.t_start = time.monotonic()
 
     def log(self, msg):
@@ -107,12 +113,15 @@ class Run:
     def skip(self, what, why):
         self.skipped.append({"what": what, "why": why})
         self.log(f"skip {what}: {why}")
+        return None
 
     def path(self, name):
         return os.path.join(self.scratch, name)
 
     def close(self):
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.nobody:
+            shutil.rmtree(self.nobody["dir"], ignore_errors=True)
 
 
 def timed(argv, stdin=None, stdout=None, pass_fds=()):
@@ -247,8 +256,8 @@ def prepare_tls(run):
     run.page = "/index.html"
 
 
-def tls_spec(run):
-    """examples/tls/spec.json with this run's files and a port the kernel picks."""
+def tls_spec(files):
+    """examples/tls/spec.json with these files and a port the kernel picks."""
     spec = {"entrypoints": {
         "connection_listener": {
             "args": ["BinaryName", "Entrypoint", "Trailing",
@@ -257,17 +266,51 @@ def tls_spec(run):
             "environment": ["Stdout", "Stderr"]},
         "tls_handler": {
             "trigger": {"FileSocket": "connections"},
-            "args": ["BinaryName", "Entrypoint", "Trailing", {"File": run.cert},
-                     {"File": run.key}, {"FileSocket": {"Tx": "plaintext"}}, "Trigger"],
+            "args": ["BinaryName", "Entrypoint", "Trailing", {"File": files["cert"]},
+                     {"File": files["key"]}, {"FileSocket": {"Tx": "plaintext"}},
+                     "Trigger"],
             "environment": ["Stderr"]},
         "http_handler": {
             "trigger": {"FileSocket": "plaintext"},
             "args": ["BinaryName", "Entrypoint", "Trailing", "Trigger"],
-            "environment": ["Stderr", {"Filesystem": {"host_path": run.www,
+            "environment": ["Stderr", {"Filesystem": {"host_path": files["www"],
                                                       "environment_path": "/www"}}]}}}
-    path = run.path("tls-spec.json")
+    path = os.path.join(files["dir"], "tls-spec.json")
     write_json(path, spec)
+    os.chmod(path, 0o644)
     return path
+
+
+def root_files(run):
+    return {"dir": run.scratch, "shim": run.bins["shim"], "tls": run.bins["tls"],
+            "cert": run.cert, "key": run.key, "www": run.www}
+
+
+def prepare_nobody(run):
+    """Copies what uid 65534's shim runs into a world-readable directory (the tree may
+    be where it cannot enter); None, with a skip, where it cannot run."""
+    if os.geteuid() != 0:
+        return run.skip("voids-nobody", "not root: cannot run as uid 65534")
+    p = subprocess.run(SETPRIV + ["unshare", "--user", "true"], capture_output=True,
+                       cwd="/", timeout=10)
+    if p.returncode != 0:
+        return run.skip("voids-nobody", "uid 65534 cannot create a user namespace: "
+                        + p.stderr.decode(errors="replace").strip())
+    d = tempfile.mkdtemp(prefix="apps-bench-nobody-")
+    os.chmod(d, 0o755)
+    files = {"dir": d, "www": os.path.join(d, "www")}
+    for name, src in (("shim", run.bins["shim"]), ("tls", run.bins["tls"]),
+                      ("cert", run.cert), ("key", run.key)):
+        files[name] = os.path.join(d, os.path.basename(src))
+        shutil.copyfile(src, files[name])
+        os.chmod(files[name], 0o755 if name in ("shim", "tls") else 0o644)
+    shutil.copytree(run.www, files["www"])
+    for dirpath, _, names in os.walk(files["www"]):
+        os.chmod(dirpath, 0o755)
+        for n in names:
+            os.chmod(os.path.join(dirpath, n), 0o644)
+    run.nobody = files
+    return files
 
 
 def read_announced_port(p, timeout=10):
@@ -360,9 +403,13 @@ def tls_server(run, variant, extra=()):
         argv = [run.bins["tls"], "single", "--listen", "127.0.0.1:0", "--cert", run.cert,
                 "--key", run.key, "--root", run.www] + list(extra)
     else:
-        argv = [run.bins["shim"], "-s", tls_spec(run), run.bins["tls"]] + list(extra)
+        files = run.nobody if variant == "voids-nobody" else root_files(run)
+        argv = [files["shim"], "-s", tls_spec(files), files["tls"]] + list(extra)
+        if variant == "voids-nobody":
+            argv = SETPRIV + argv
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
+                         stderr=subprocess.DEVNULL, cwd=run.scratch if variant !=
+                         "voids-nobody" else run.nobody["dir"])
     try:
         if variant == "nginx":
             wait_listening(port)
@@ -433,7 +480,8 @@ def step_wrk(run):
     if not run.wrk:
         run.skip("wrk", "wrk is not installed (scripts/deps.sh bench)")
         return
-    servers = [s for s in SERVERS if s != "nginx" or run.nginx]
+    servers = [s for s in SERVERS if (s != "nginx" or run.nginx) and
+               (s != "voids-nobody" or run.nobody)]
     if not run.nginx:
         run.skip("nginx", "nginx is not installed (scripts/deps.sh bench)")
     cfg = run.cfg
@@ -450,7 +498,7 @@ def step_wrk(run):
                     r, threads = wrk(run, port, load, cfg["wrk_seconds"], connections)
                 row = wrk_row(variant, load, rep, threads, connections, r)
                 run.rows["wrk"].append(row)
-                run.log(f"wrk {variant:6} {load:9} rep {rep}: {row['rps']} req/s, "
+                run.log(f"wrk {variant:12} {load:9} rep {rep}: {row['rps']} req/s, "
                         f"p50 {r['p50_us']} us, p99 {r['p99_us']} us, "
                         f"errors {sum(r[k] for k in r if k.startswith('errors_'))}")
 
@@ -476,7 +524,8 @@ def one_connection(run, port):
 
 
 def step_spawn(run):
-    for variant in ("voids", "single"):
+    variants = [v for v in SPAWN_VARIANTS if v != "voids-nobody" or run.nobody]
+    for variant in variants:
         with tls_server(run, variant, ["--debug"]) as port:
             one_connection(run, port)  # warm the page cache: not kept
             for i in range(run.cfg["spawn_samples"]):
@@ -513,7 +562,7 @@ def summarize(run):
             add("wrk", v, load, "rps", "1/s", [r["rps"] for r in rows])
             for p in ("p50_us", "p99_us"):
                 add("wrk", v, load, p[:-3], "us", [r[p] for r in rows])
-    for v in ("voids", "single"):
+    for v in SPAWN_VARIANTS:
         rows = [r for r in run.rows["spawn"] if r["variant"] == v]
         for k in ("tls_start_us", "http_start_us", "handshake_us", "request_us"):
             add("spawn", v, "sequential", k[:-3], "us", [r[k] for r in rows])
@@ -559,6 +608,7 @@ def meta(run, argv):
         "hypervisor": "hypervisor" in (_read("/proc/cpuinfo") or ""),
         "mem_total_kb": mem, "loadavg_start": run.loadavg_start,
         "loadavg_end": _read("/proc/loadavg"), "user": pwd.getpwuid(os.geteuid()).pw_name,
+        "unprivileged_as": " ".join(SETPRIV) if run.nobody else None,
         "tools": {
             "void-shim": _cmd([run.bins["shim"], "--version"]),
             "wrk": _cmd([run.wrk, "--version"]) if run.wrk else None,
@@ -584,9 +634,9 @@ def write_csv(path, header, rows):
 
 
 def print_summary(rows):
-    print(f"{'section':6} {'variant':8} {'case':11} {'metric':12} {'median':>10} unit  n")
+    print(f"{'section':6} {'variant':12} {'case':11} {'metric':12} {'median':>10} unit  n")
     for r in rows:
-        print(f"{r['section']:6} {r['variant']:8} {r['case']:11} {r['metric']:12} "
+        print(f"{r['section']:6} {r['variant']:12} {r['case']:11} {r['metric']:12} "
               f"{r['median']:>10} {r['unit']:5} {r['n']}")
 
 
@@ -676,6 +726,7 @@ def main(argv):
     run.log(f"{a.mode} mode into {a.out}")
     try:
         prepare_tls(run)
+        prepare_nobody(run)
         step_gzip(run)
         step_spawn(run)
         step_wrk(run)
