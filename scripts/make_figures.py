@@ -273,7 +273,7 @@ def fig_bind_scaling(ctx):
             rows = ctx.bench_csv("e2e_binds_interleaved.csv", ["user", "tool", "n", "us"])
             how = "interleaved sample by sample"
         except Missing as e:
-            raise Missing(f"{first}; and {e}") from None
+            raise (first if str(e) == str(first) else Missing(f"{first}; and {e}")) from None
     user = pick_user(rows, ["unpriv", "root"])
     tools = [t for t in ("bwrap", "floor", "void-shim") if any(r["tool"] == t for r in rows)]
     tools += sorted({r["tool"] for r in rows} - set(tools))
@@ -460,10 +460,11 @@ def fig_apps_tls(ctx):
     return dict(
         caption=("The TLS terminator under load (wrk on loopback): requests per second "
                  "with keep-alive connections and with a new connection per request, for "
-                 "the same handlers in one ordinary process (\\texttt{single}), split into "
-                 "voids by \\texttt{void-shim -s} (\\texttt{voids}; a fresh void per "
-                 "connection and per request) and Debian's nginx serving the same files "
-                 "(\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
+                 "the same handlers as threads of one ordinary process (\\texttt{single}), "
+                 "split into voids by \\texttt{void-shim -s} (\\texttt{voids}: a fresh TLS "
+                 "handler void and HTTP handler void per connection; \\texttt{voids-nobody}: "
+                 "the same with the shim run as uid 65534) and Debian's nginx serving the "
+                 "same files (\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
                  "scale."),
         n=f"{n_text(ns)} runs per bar", where=f"{machine(meta)}; {run_label(meta, run)}")
 
