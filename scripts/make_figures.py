@@ -462,9 +462,10 @@ def fig_apps_tls(ctx):
                  "with keep-alive connections and with a new connection per request, for "
                  "the same handlers as threads of one ordinary process (\\texttt{single}), "
                  "split into voids by \\texttt{void-shim -s} (\\texttt{voids}: a fresh TLS "
-                 "handler void and HTTP handler void per connection; \\texttt{voids-nobody}: "
-                 "the same with the shim run as uid 65534) and Debian's nginx serving the "
-                 "same files (\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
+                 "handler void and HTTP handler void per connection" +
+                 ("; \\texttt{voids-nobody}: the same with the shim run as uid 65534"
+                  if "voids-nobody" in variants else "") +
+                 ") and Debian's nginx serving the same files (\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
                  "scale."),
         n=f"{n_text(ns)} runs per bar", where=f"{machine(meta)}; {run_label(meta, run)}")
 

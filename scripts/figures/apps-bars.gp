@@ -16,6 +16,6 @@ if (exists("LOGY")) {
     set yrange [0:*]
 }
 set xtics scale 0
-set key top right
+set key outside top center horizontal samplen 1.5
 plot datbase.'.dat' using 3:4:5:xtic(2) title B1 lt 1 fs solid 0.85, \
      ''             using 6:7:8 title B2 lt 2 fs pattern 4
