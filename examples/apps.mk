@@ -5,8 +5,9 @@
 #
 #   make apps              the binaries and a throwaway certificate (never committed)
 #   make apps-demo         run both examples under void-shim -s
-#   make apps-bench        the evaluation, full (APPS_BENCH_OUT=DIR to choose where)
-#   make apps-bench-quick  the same in under two minutes (part of `make evaluate`)
+#   make apps-bench        the evaluation in BENCH_MODE (quick by default; APPS_BENCH_OUT=DIR)
+#   make apps-bench-full   the full run (the reference: APPS_BENCH_OUT=results/apps/reference)
+#   make apps-bench-quick  under two minutes (part of `make evaluate`)
 #   make apps-bench-smoke  tiny counts, checks the files only (part of `make test`)
 #   make apps-figures      the spec diagrams (Graphviz) into paper/generated/
 APPS_DIR       := $(BUILD)/examples
@@ -18,7 +19,7 @@ APPS_BENCH_OUT ?=
 APPS_BENCH_RUN  = $(PYTHON) scripts/apps_bench.py --build $(BUILD) \
                   $(if $(APPS_BENCH_OUT),--out $(APPS_BENCH_OUT))
 
-.PHONY: apps apps-demo apps-bench apps-bench-quick apps-bench-smoke apps-figures
+.PHONY: apps apps-demo apps-bench apps-bench-full apps-bench-quick apps-bench-smoke apps-figures
 all: apps
 apps: $(APPS_GZIP) $(APPS_TLS) $(APPS_CERT)
 
@@ -43,12 +44,16 @@ integration-test: apps
 apps-demo: $(BUILD)/bin/void-shim apps
 	scripts/apps_demo.sh $(BUILD)
 
-# Hooks: `make bench` and `make evaluate` run the application benchmarks too.
+# Hooks: `make evaluate` runs the quick evaluation; `make bench` runs $(BENCH_TARGETS)
+# once bench/bench.mk does (from a recipe: this file is read after bench/bench.mk).
 BENCH_TARGETS += apps-bench
 EVALUATE_TARGETS += apps-bench-quick
 TEST_TARGETS += apps-bench-smoke
 
+# `make apps-bench` follows BENCH_MODE as `make bench` does (quick unless BENCH_MODE=full).
 apps-bench: $(BUILD)/bin/void-shim apps | deps-bench
+	$(APPS_BENCH_RUN) $(if $(BENCH_MODE),$(BENCH_MODE),quick)
+apps-bench-full: $(BUILD)/bin/void-shim apps | deps-bench
 	$(APPS_BENCH_RUN) full
 apps-bench-quick: $(BUILD)/bin/void-shim apps | deps-bench
 	$(APPS_BENCH_RUN) quick
