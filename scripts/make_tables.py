@@ -370,6 +370,19 @@ def bench_macros(res, run_arg):
         if base and v != "none":
             m[f"Clone{key}Extra"] = fmt_us(c - percentile([x[0] for x in base], 50))
         m[f"Clone{key}N"] = str(len(xs))
+    singles = [v for v in ("user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time")
+               if (cu, v) in cf]
+    base = cf.get((cu, "none"))
+    if singles and base:
+        b0 = percentile([x[0] for x in base], 50)
+        extra = {v: percentile([x[0] for x in cf[(cu, v)]], 50) - b0 for v in singles}
+        top = max(extra, key=extra.get)
+        m["CloneMaxFlag"] = f"\\texttt{{CLONE\\_NEW{ {'mnt': 'NS'}.get(top, top.upper()) }}}"
+        m["CloneMaxFlagCreate"] = fmt_us(extra[top] + b0)
+        m["CloneMaxFlagExtra"] = fmt_us(extra[top])
+        rest = [e for v, e in extra.items() if v != top]
+        if rest:
+            m["CloneOthersExtraMax"] = fmt_us(max(rest))
     m["CloneRanAs"] = {"root": "root", "unpriv": "uid 65534"}.get(cu, cu)
     # Shim steps.
     steps = {}
@@ -385,6 +398,20 @@ def bench_macros(res, run_arg):
                 m[f"Step{name}Share"] = f"{100 * percentile(xs, 50) / percentile(tot, 50):.0f}"
     if tot:
         m["StepN"] = str(len(tot))
+    names = {"clone": "the \\texttt{clone3}", "mount": "voiding the mount namespace",
+             "exec": "the \\texttt{execve}", "resolve": "resolving the dependencies",
+             "parse": "parsing the command line", "cgroup": "preparing the cgroup leaf",
+             "user": "writing the user namespace's id maps",
+             "time": "writing the time namespace's offsets", "uts": "setting the host name",
+             "net": "the network step", "fds": "closing descriptors",
+             "last": "the last steps (capabilities, \\texttt{no\\_new\\_privs}, session)"}
+    ranked = sorted(((percentile(xs, 50), k[:-3]) for (u, k), xs in steps.items()
+                     if u == su and k.endswith("_us") and k != "total_us"), reverse=True)
+    for (v, k), tag in zip(ranked, ("First", "Second", "Third")):
+        m[f"Step{tag}Name"] = names.get(k, tex_escape(k))
+        m[f"Step{tag}"] = fmt_us(v)
+        if tot:
+            m[f"Step{tag}Share"] = f"{100 * v / percentile(tot, 50):.0f}"
     m["StepUser"] = {"root": "root", "unpriv": "uid 65534"}.get(su, su)
     # Binds.
     binds = {}
