@@ -333,9 +333,12 @@ def fig_throughput(ctx):
     user = sorted({r.get("user", "?") for r in rows})
     return dict(
         caption=("Throughput under concurrency: voids started and reaped per second by 1, "
-                 "2 and 4 concurrent creator processes: bare \\texttt{clone3} with no "
-                 "namespace and with the floor's seven, and spawning the floor launcher "
-                 "and void-shim (as " + ", ".join(tex_escape(u) for u in user) + "). One "
+                 "2 and 4 concurrent creator processes (as " +
+                 ", ".join(tex_escape(u) for u in user) + "): \\texttt{clone-}\\emph{x} is "
+                 "a bare \\texttt{clone3} with no namespace (\\emph{none}), the network "
+                 "namespace (\\emph{net}) or the floor's seven (\\emph{all7}); "
+                 "\\texttt{void-inproc} the floor's sequence in the creator itself; the "
+                 "others spawn that launcher. One "
                  "timed run per point, no error bars; "
                  f"{meta.get('cores_usable', '?')} cores cannot show lock collapse."),
         n="Each point one run of " + ", ".join(f"{s:g}" for s in sorted(secs)) + " s",
