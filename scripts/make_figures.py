@@ -331,9 +331,11 @@ def fig_throughput(ctx):
         f.write("LABELS = '" + " ".join(label(x) for x in labels) + "'\n")
     _, meta = ctx.bench()
     user = sorted({r.get("user", "?") for r in rows})
+    cs = sorted({int(num(r, "creators")) for r in rows})
+    creators = ", ".join(map(str, cs[:-1])) + (" and " if len(cs) > 1 else "") + str(cs[-1])
     return dict(
-        caption=("Throughput under concurrency: voids started and reaped per second by 1, "
-                 "2 and 4 concurrent creator processes (as " +
+        caption=("Throughput under concurrency: voids started and reaped per second by " +
+                 creators + " concurrent creator processes (as " +
                  ", ".join(tex_escape(u) for u in user) + "): \\texttt{clone-}\\emph{x} is "
                  "a bare \\texttt{clone3} with no namespace (\\emph{none}), the network "
                  "namespace (\\emph{net}) or the floor's seven (\\emph{all7}); "

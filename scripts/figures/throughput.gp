@@ -5,7 +5,7 @@ load datbase.'.gpi'
 set xlabel 'concurrent creator processes'
 set ylabel 'voids per second (s^{-1})'
 if (fmt eq 'tex') set ylabel 'voids per second (s$^{-1}$)'
-set xtics (1, 2, 4)
+set xtics 1
 set xrange [0.8:4.2]
 set yrange [0:*]
 set key outside right top vertical Left reverse
