@@ -6,7 +6,7 @@ set xlabel 'concurrent creator processes'
 set ylabel 'voids per second (s^{-1})'
 if (fmt eq 'tex') set ylabel 'voids per second (s$^{-1}$)'
 set xtics 1
-set xrange [0.8:4.2]
+set offsets 0.2, 0.2, 0, 0
 set yrange [0:*]
 set key outside right top vertical Left reverse
 plot for [l=0:NLABELS-1] datbase.'.dat' using 3:(column(1)==l ? $4 : NaN) \
