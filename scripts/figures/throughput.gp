@@ -6,6 +6,7 @@ set xlabel 'concurrent creator processes'
 set ylabel 'voids per second (s^{-1})'
 if (fmt eq 'tex') set ylabel 'voids per second (s$^{-1}$)'
 set xtics 1
+set autoscale xfix
 set offsets 0.2, 0.2, 0, 0
 set yrange [0:*]
 set key outside right top vertical Left reverse
