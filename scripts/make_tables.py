@@ -430,13 +430,17 @@ def bench_macros(res, run_arg):
         m["BindBwrapOverShim"] = fmt_ratio(percentile(a, 50) / percentile(b, 50))
     m["BindN"] = str(nmax)
     m["BindUser"] = {"root": "root", "unpriv": "uid 65534"}.get(bu, bu)
-    # Throughput.
-    for r in tryload("throughput.csv", ["label", "creators", "per_second"]):
+    # Throughput: at the fewest and the most concurrent creators of the run.
+    tput = tryload("throughput.csv", ["label", "creators", "per_second"])
+    cs = sorted({int(r["creators"]) for r in tput})
+    if cs:
+        m["TputCreatorsMin"], m["TputCreatorsMax"] = str(cs[0]), str(cs[-1])
+    for r in tput:
         key = "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]", r["label"]) if w)
-        key = key.replace("7", "Seven")
-        c = {"1": "One", "2": "Two", "4": "Four", "8": "Eight"}.get(r["creators"], None)
-        if c:
-            m[f"Tput{key}{c}"] = f"{float(r['per_second']):,.0f}".replace(",", "{,}")
+        key = key.replace("7", "Seven").replace("8", "Eight")
+        for c, tag in ((cs[0], "Min"), (cs[-1], "Max")) if cs else ():
+            if int(r["creators"]) == c:
+                m[f"Tput{key}{tag}"] = f"{float(r['per_second']):,.0f}".replace(",", "{,}")
     return m, used
 
 
