@@ -1,7 +1,8 @@
 /* throughput: voids per second with C concurrent creators, and the network-namespace
  * teardown backlog that sustained creation leaves behind.
  *
- *   throughput [-c CREATORS] [-d SECONDS] [-s SLAB.csv] [-l LABEL] [-o OUT] KIND [ARGS]
+ *   throughput [-c CREATORS] [-d SECONDS] [-s SLAB.csv] [-S STEADY_S] [-l LABEL] [-o OUT]
+ *              KIND [ARGS]
  *
  * KIND is one of
  *   clone FLAGS     fork-like clone3 with FLAGS (none, net, all7, all8, ...) + exit + reap
@@ -9,7 +10,8 @@
  *                   detach) + exec PROGRAM + reap
  *   spawn CMD...    posix_spawn a command line (void-shim, floor, bwrap) + reap
  * Each creator is a process of its own that starts voids one after another until the
- * deadline. Meanwhile, and afterwards until it is steady, the parent samples the
+ * deadline. Meanwhile, and afterwards until it is back to its value before the run or
+ * has not changed for STEADY_S seconds (default 1), the parent samples the
  * net_namespace line of /proc/slabinfo (readable by root only) every 50 ms.
  * Output: CSV label,creators,seconds,count,per_second; slab CSV label,creators,t_ms,phase,
  * active_objs. */
@@ -29,8 +31,7 @@
 extern char **environ;
 
 #define SLAB_PERIOD_NS 50000000ull
-#define STEADY_SAMPLES 20              /* one second without change */
-#define DRAIN_LIMIT_NS 60000000000ull  /* give up waiting for the backlog after 60 s */
+#define DRAIN_LIMIT_NS 30000000000ull  /* give up waiting for the backlog after 30 s */
 
 struct job { const char *kind; uint64_t flags; char **argv; };
 
@@ -96,7 +97,12 @@ static long netns_objects(void)
     return active;
 }
 
-struct slab_log { FILE *f; const char *label; int creators; uint64_t t0; };
+struct slab_log {
+    FILE *f;
+    const char *label;
+    int creators;
+    uint64_t t0, steady_ns;
+};
 
 static long slab_sample(const struct slab_log *s, const char *phase)
 {
@@ -116,17 +122,23 @@ static void sleep_ns(uint64_t ns)
         ;
 }
 
-/* After the creators stop: sample until the count has not changed for a second. */
-static void drain(const struct slab_log *s)
+/* After the creators stop: sample until the count is back to where it was before the
+ * run, or has not changed for steady_ns. cleanup_net works in batches, and the last
+ * frees can wait for a lazy RCU flush (up to ~10 s on an idle CPU), so a short plateau
+ * may still hold freed-but-not-returned objects: the full mode waits 12 s. */
+static void drain(const struct slab_log *s, long before)
 {
     long last = slab_sample(s, "drain");
-    int same = 0;
-    uint64_t limit = now_ns() + DRAIN_LIMIT_NS;
+    uint64_t changed = now_ns(), limit = changed + DRAIN_LIMIT_NS;
 
-    while (last >= 0 && same < STEADY_SAMPLES && now_ns() < limit) {
+    /* Wall time, not a sample count: reading /proc/slabinfo can itself take hundreds of
+     * milliseconds while namespaces are being torn down. */
+    while (last >= 0 && last > before && now_ns() - changed < s->steady_ns &&
+           now_ns() < limit) {
         sleep_ns(SLAB_PERIOD_NS);
         long objs = slab_sample(s, "drain");
-        same = objs == last ? same + 1 : 0;
+        if (objs != last)
+            changed = now_ns();
         last = objs;
     }
 }
@@ -140,7 +152,7 @@ static long run(const struct job *j, int creators, double seconds, struct slab_l
     if (pipe(p) < 0)
         die("pipe");
     s->t0 = now_ns();
-    slab_sample(s, "before");
+    long before = slab_sample(s, "before");
     for (int c = 0; c < creators; c++) {
         pid_t pid = fork();
         if (pid < 0)
@@ -161,21 +173,22 @@ static long run(const struct job *j, int creators, double seconds, struct slab_l
     while (wait(NULL) > 0)
         ;
     close(p[0]);
-    drain(s);
+    drain(s, before);
     return total;
 }
 
 int main(int argc, char **argv)
 {
-    struct slab_log slab = { NULL, NULL, 1, 0 };
+    struct slab_log slab = { NULL, NULL, 1, 0, 1000000000ull };
     const char *out = "-", *label = NULL;
     double seconds = 1.0;
     struct job j;
     int c;
 
     atexit(report_rss);
-    while ((c = getopt(argc, argv, "+c:d:s:l:o:")) != -1) {
+    while ((c = getopt(argc, argv, "+c:d:s:S:l:o:")) != -1) {
         switch (c) {
+        case 'S': slab.steady_ns = (uint64_t)(atof(optarg) * 1e9); break;
         case 'c': slab.creators = atoi(optarg); break;
         case 'd': seconds = atof(optarg); break;
         case 's': slab.f = fopen(optarg, "a"); if (!slab.f) die(optarg); break;

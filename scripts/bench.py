@@ -42,16 +42,17 @@ TIMING_KEYS = ["parse_us", "resolve_us", "cgroup_us", "clone_us", "user_us", "ti
 MODES = {
     "smoke": dict(iters=5, warmup=1, runs=3, hwarm=1, rounds=1, bind_rounds=1, budget_s=2,
                   min_runs=2, binds=[0, 1, 10], e2e_binds=[0, 10], tput_s=0.2,
-                  creators=[1, 2], timings=5, resamples=500, inter_rounds=3, inter_bind_rounds=2,
+                  creators=[1, 2], steady_s=0.2, timings=5, resamples=500, inter_rounds=3,
+                  inter_bind_rounds=2,
                   tput_kinds=["clone-all7", "floor"]),
     "quick": dict(iters=300, warmup=20, runs=200, hwarm=20, rounds=1, bind_rounds=1,
                   budget_s=10, min_runs=10, binds=[0, 1, 10, 100, 1000],
-                  e2e_binds=[0, 10, 100, 1000], tput_s=0.5, creators=[1, 2, 4],
+                  e2e_binds=[0, 10, 100, 1000], tput_s=0.5, creators=[1, 2, 4], steady_s=1,
                   timings=200, resamples=10000, inter_rounds=500, inter_bind_rounds=40,
                   tput_kinds=["clone-none", "clone-all7", "floor", "void-shim"]),
     "full": dict(iters=2000, warmup=50, runs=200, hwarm=50, rounds=5, bind_rounds=1,
                  budget_s=1e9, min_runs=200, binds=[0, 1, 10, 100, 1000],
-                 e2e_binds=[0, 10, 100, 1000], tput_s=5.0, creators=[1, 2, 4],
+                 e2e_binds=[0, 10, 100, 1000], tput_s=5.0, creators=[1, 2, 4], steady_s=12,
                  timings=1000, resamples=10000, inter_rounds=2000, inter_bind_rounds=200,
                  tput_kinds=["clone-none", "clone-net", "clone-all7", "void-inproc",
                              "floor", "void-shim", "bwrap"]),
@@ -581,7 +582,8 @@ def step_throughput(b):
         for c in b.cfg["creators"]:
             out = b.scratch_file(f"tput-{label}-{c}.csv")
             b.run_c("throughput", prefix, [b.bins["throughput"], "-c", str(c), "-d",
-                    str(b.cfg["tput_s"]), "-s", slab, "-l", label, "-o", out] + job)
+                    str(b.cfg["tput_s"]), "-s", slab, "-S", str(b.cfg["steady_s"]),
+                    "-l", label, "-o", out] + job)
             r = read_csv(out)[0]
             rows.append([user, r["label"], r["creators"], r["seconds"], r["count"],
                          r["per_second"]])
@@ -601,7 +603,7 @@ def _slab_file(b, slab):
         b.skip("netns backlog", "/proc/slabinfo not readable (needs root)")
     write_csv(os.path.join(b.out, "netns_slab.csv"), header, rows)
     write_csv(os.path.join(b.out, "netns_backlog.csv"),
-              ["label", "creators", "before", "peak", "steady", "drain_ms"],
+              ["label", "creators", "before", "peak", "steady", "drain_ms", "at_baseline"],
               _backlog(rows))
 
 
@@ -618,7 +620,8 @@ def _backlog(rows):
         while first > 0 and int(drain[first - 1][4]) == steady:
             first -= 1
         drain_ms = float(drain[first][2]) - float(drain[0][2]) if drain else 0.0
-        out.append([key[0], key[1], objs[0], max(objs), steady, round(drain_ms, 1)])
+        out.append([key[0], key[1], objs[0], max(objs), steady, round(drain_ms, 1),
+                    int(steady <= objs[0])])
     return out
 
 

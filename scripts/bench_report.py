@@ -270,6 +270,7 @@ def _print_throughput(b):
         print(f"  {label:12} " + "  ".join(f"x{c}: {v:7.0f}" for c, v in per.items()))
     with open(os.path.join(b.out, "netns_backlog.csv"), newline="") as f:
         for r in csv.DictReader(f):
+            note = "" if r["at_baseline"] == "1" else " (above the baseline: lazily freed?)"
             print(f"  net_namespace slab, {r['label']} x{r['creators']}: {r['before']} before,"
-                  f" peak {r['peak']}, steady at {r['steady']} {r['drain_ms']} ms after the"
-                  " creators stopped")
+                  f" peak {r['peak']}, {r['steady']} {r['drain_ms']} ms after the creators "
+                  f"stopped{note}")
