@@ -62,14 +62,16 @@ apps-bench-smoke: $(BUILD)/bin/void-shim apps
 	$(PYTHON) scripts/apps_bench.py --build $(BUILD) --out $(APPS_DIR)/bench-smoke smoke
 	$(PYTHON) scripts/apps_bench.py --check $(APPS_DIR)/bench-smoke
 
-# Spec diagrams: void-shim --graph, rendered by Graphviz when it is installed.
+# Spec diagrams: void-shim --graph (host paths shown relative to the tree), rendered by
+# Graphviz when it is installed: paper/generated/{gzip-spec,gzip-spec-files,tls-spec}.pdf
 APPS_GRAPH_SPECS := examples/gzip/spec.json examples/gzip/spec-files.json examples/tls/spec.json
 apps-figures: $(BUILD)/bin/void-shim apps
 	@if command -v dot >/dev/null; then \
 	    mkdir -p paper/generated; \
 	    for s in $(APPS_GRAPH_SPECS); do \
 	        name=$$(echo $$s | sed 's|examples/||; s|/spec|-spec|; s|\.json$$||; s|/|-|g'); \
-	        $(BUILD)/bin/void-shim --graph $$s > paper/generated/$$name.dot && \
+	        $(BUILD)/bin/void-shim --graph $$s | sed 's|$(CURDIR)/||g' \
+	            > paper/generated/$$name.dot && \
 	        dot -Tpdf paper/generated/$$name.dot -o paper/generated/$$name.pdf && \
 	        dot -Tsvg paper/generated/$$name.dot -o paper/generated/$$name.svg && \
 	        echo "apps-figures: paper/generated/$$name.pdf"; \
