@@ -5,10 +5,15 @@
  * exec, wait. No fd hygiene, no capability drop, no /proc: anything the shim does beyond
  * this is its own cost. Statically linked, so it pays no dynamic loading.
  *
- *   floor [-t] [-b SRC[:DST]]... [--] PROGRAM [ARGS...]    (PROGRAM: an absolute path) */
+ *   floor [-t] [-T] [-b SRC[:DST]]... [--] PROGRAM [ARGS...]  (PROGRAM: an absolute path)
+ *
+ * -T prints, once PROGRAM has been exec'd, the steps in void-shim's --timings format
+ * (the keys the floor has: clone_us, user_us, mount_us, exec_us, total_us), so the two
+ * can be compared step by step. */
 #include "common.h"
 #include "voidlib.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -22,6 +27,7 @@
 
 struct floor_plan {
     uint64_t flags;
+    int timings;
     struct void_bind_spec *binds;
     size_t nbinds;
     char **argv;
@@ -53,33 +59,68 @@ static void parse(int argc, char **argv, struct floor_plan *p)
     int c;
 
     p->flags = NS_ALL7;
-    while ((c = getopt(argc, argv, "+tb:")) != -1) {
+    while ((c = getopt(argc, argv, "+tTb:")) != -1) {
         if (c == 't')
             p->flags |= CLONE_NEWTIME;
+        else if (c == 'T')
+            p->timings = 1;
         else if (c == 'b')
             add_bind(p, optarg);
         else
             exit(125);
     }
     if (optind >= argc || argv[optind][0] != '/') {
-        fprintf(stderr, "usage: floor [-t] [-b SRC[:DST]]... [--] /ABS/PROGRAM [ARGS...]\n");
+        fprintf(stderr, "usage: floor [-t] [-T] [-b SRC[:DST]]... [--] /ABS/PROGRAM "
+                        "[ARGS...]\n");
         exit(125);
     }
     p->argv = argv + optind;
 }
 
+static long us(uint64_t from, uint64_t to)
+{
+    return (long)((to - from) / 1000);
+}
+
+/* Reads the child's stamps, waits for EOF (the exec), prints the --timings line. */
+static void report_timings(int fd, uint64_t started, uint64_t clone0, uint64_t clone1)
+{
+    struct void_times t;
+    char byte;
+
+    if (read_full(fd, &t, sizeof t) < 0)
+        return;             /* a step failed: the child says which */
+    while (read(fd, &byte, 1) > 0)
+        ;
+    uint64_t exec_done = now_ns();
+    fprintf(stderr, "{\"clone_us\":%ld,\"user_us\":%ld,\"mount_us\":%ld,\"exec_us\":%ld,"
+            "\"total_us\":%ld}\n", us(clone0, clone1), us(t.child_start, t.ids_done),
+            us(t.ids_done, t.mount_done), us(t.mount_done, exec_done), us(started, exec_done));
+}
+
 int main(int argc, char **argv)
 {
+    uint64_t started = now_ns();
     struct floor_plan plan = { 0 };
-    uid_t uid = getuid();   /* read now: inside the new user ns it reads as overflow */
-    gid_t gid = getgid();
+    int report[2] = { -1, -1 };
     pid_t pid;
     int status;
 
     parse(argc, argv, &plan);
-    pid = void_spawn(plan.flags, STAGE, plan.argv, plan.binds, plan.nbinds, uid, gid);
+    if (plan.timings && pipe2(report, O_CLOEXEC) < 0)
+        die("pipe2");
+    /* ids read now: inside the new user namespace they read as the overflow id */
+    const struct void_spec v = { plan.flags, STAGE, plan.argv, plan.binds, plan.nbinds,
+                                 getuid(), getgid(), report[1] };
+    uint64_t clone0 = now_ns();
+    pid = void_spawn(&v);
+    uint64_t clone1 = now_ns();
     if (pid < 0)
         die("clone3");
+    if (plan.timings) {
+        close(report[1]);
+        report_timings(report[0], started, clone0, clone1);
+    }
     status = reap(pid);
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);

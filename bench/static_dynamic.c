@@ -66,9 +66,9 @@ static pid_t start_host(const struct program *p)
 static uint64_t one(const struct program *p, int in_void)
 {
     uint64_t t0 = now_ns();
-    pid_t pid = in_void ? void_spawn(NS_ALL7, "/tmp", p->argv, p->libs, p->nlibs,
-                                     getuid(), getgid())
-                        : start_host(p);
+    const struct void_spec v = { NS_ALL7, "/tmp", p->argv, p->libs, p->nlibs, getuid(),
+                           getgid(), -1 };
+    pid_t pid = in_void ? void_spawn(&v) : start_host(p);
 
     if (pid < 0)
         die("start");

@@ -125,37 +125,45 @@ int void_detach(void)
     return rmdir(VOID_OLD);
 }
 
-static _Noreturn void void_child(const char *stage, char *const argv[],
-                                 const struct void_bind_spec *binds, size_t nbinds,
-                                 uid_t uid, gid_t gid)
+static void void_mounts(const struct void_spec *v)
 {
-    static char *const envp[] = { NULL };
-
-    if (void_map_ids(uid, gid) < 0)
-        child_die("user: map ids");
     if (void_make_private() < 0)
         child_die("mount: make / private");
-    if (void_tmpfs(stage) < 0)
+    if (void_tmpfs(v->stage) < 0)
         child_die("mount: tmpfs");
-    if (void_pivot(stage) < 0)
+    if (void_pivot(v->stage) < 0)
         child_die("mount: pivot_root");
-    if (void_bind(argv[0], argv[0]) < 0)
+    if (void_bind(v->argv[0], v->argv[0]) < 0)
         child_die("mount: bind program");
-    for (size_t i = 0; i < nbinds; i++)
-        if (void_bind(binds[i].src, binds[i].dst) < 0)
+    for (size_t i = 0; i < v->nbinds; i++)
+        if (void_bind(v->binds[i].src, v->binds[i].dst) < 0)
             child_die("mount: bind");
     if (void_detach() < 0)
         child_die("mount: detach old root");
-    execve(argv[0], argv, envp);
+}
+
+static _Noreturn void void_child(const struct void_spec *v)
+{
+    static char *const envp[] = { NULL };
+    struct void_times t;
+
+    t.child_start = now_ns();
+    if (void_map_ids(v->uid, v->gid) < 0)
+        child_die("user: map ids");
+    t.ids_done = now_ns();
+    void_mounts(v);
+    t.mount_done = now_ns();
+    if (v->report_fd >= 0 && write_full(v->report_fd, &t, sizeof t) < 0)
+        child_die("report timings");
+    execve(v->argv[0], v->argv, envp);
     child_die("exec");
 }
 
-pid_t void_spawn(uint64_t flags, const char *stage, char *const argv[],
-                 const struct void_bind_spec *binds, size_t nbinds, uid_t uid, gid_t gid)
+pid_t void_spawn(const struct void_spec *spec)
 {
-    pid_t pid = clone3_fork(flags);
+    pid_t pid = clone3_fork(spec->flags);
 
     if (pid == 0)
-        void_child(stage, argv, binds, nbinds, uid, gid);
+        void_child(spec);
     return pid;
 }

@@ -4,6 +4,8 @@
 #ifndef BENCH_VOIDLIB_H
 #define BENCH_VOIDLIB_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Where the old root sits between pivot_root and detach (inside the new root). */
@@ -24,16 +26,28 @@ int void_bind(const char *src, const char *dst);
 /* Detaches the old root and removes its mount point. */
 int void_detach(void);
 
-#endif
-
-#include <stddef.h>
-#include <stdint.h>
-
 struct void_bind_spec { const char *src, *dst; };
 
-/* The whole floor sequence: a fork-like clone3 with flags whose child maps ids, voids the
- * mount namespace (staged on stage), binds argv[0] and each of binds, detaches and execs
- * argv with an empty environment. Returns the child's pid, or -1 if clone3 failed; a
- * failing step in the child prints it and exits 1. uid/gid: the caller's, read before. */
-pid_t void_spawn(uint64_t flags, const char *stage, char *const argv[],
-                 const struct void_bind_spec *binds, size_t nbinds, uid_t uid, gid_t gid);
+struct void_spec {
+    uint64_t flags;                        /* clone3 namespace flags */
+    const char *stage;                     /* where the new root is mounted */
+    char *const *argv;                     /* argv[0]: absolute path, bound at itself */
+    const struct void_bind_spec *binds;
+    size_t nbinds;
+    uid_t uid;                             /* the caller's, read before the clone */
+    gid_t gid;
+    int report_fd;                         /* >= 0: O_CLOEXEC pipe for void_times */
+};
+
+/* CLOCK_MONOTONIC stamps the child writes on report_fd right before execve (the time
+ * namespace, if any, gets no offsets, so the parent's clock reads the same). EOF on the
+ * pipe then marks the exec itself. */
+struct void_times { uint64_t child_start, ids_done, mount_done; };
+
+/* The whole floor sequence: a fork-like clone3 whose child maps ids, voids the mount
+ * namespace, binds argv[0] and each bind, detaches and execs argv with an empty
+ * environment. Returns the child's pid, or -1 if clone3 failed; a failing step in the
+ * child prints it and exits 1. */
+pid_t void_spawn(const struct void_spec *spec);
+
+#endif

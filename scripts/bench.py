@@ -367,29 +367,37 @@ def _static_dynamic_shim(b):
 # 2. Per-step breakdown of a void-shim start
 # ---------------------------------------------------------------------------------------
 def step_shim_timings(b):
-    if "void-shim" not in b.bins:
-        return b.skip("shim_timings", "void-shim not built")
+    """void-shim --timings, and floor -T (same format, the keys the floor has) for a
+    step-by-step comparison."""
+    tools = [("floor", [b.bins["floor"], "-T"])]
+    if "void-shim" in b.bins:
+        tools.insert(0, ("void-shim", [b.bins["void-shim"], "--timings"]))
+    else:
+        b.skip("shim_timings void-shim", "void-shim not built")
     rows = []
     for user, prefix in b.users:
-        b.log(f"shim --timings as {user}: {b.cfg['timings']} starts")
-        for i in range(b.cfg["timings"]):
-            rows += [[user, i, k, v] for k, v in _one_timing(b, prefix).items()]
-    write_csv(os.path.join(b.out, "shim_timings.csv"), ["user", "iter", "key", "us"], rows)
-    for user, key in dict.fromkeys((r[0], r[2]) for r in rows):
-        b.add_summary("shim_timings", user, key, "step",
-                      [float(r[3]) for r in rows if (r[0], r[2]) == (user, key)])
+        for tool, argv in tools:
+            b.log(f"{' '.join(argv[1:])} of {tool} as {user}: {b.cfg['timings']} starts")
+            for i in range(b.cfg["timings"]):
+                rows += [[user, tool, i, k, v] for k, v in _one_timing(prefix, argv,
+                                                                       b.bins["tiny"]).items()]
+    write_csv(os.path.join(b.out, "shim_timings.csv"), ["user", "tool", "iter", "key", "us"],
+              rows)
+    for user, tool, key in dict.fromkeys((r[0], r[1], r[3]) for r in rows):
+        section = "shim_timings" if tool == "void-shim" else "floor_timings"
+        b.add_summary(section, user, key, "step",
+                      [float(r[4]) for r in rows if (r[0], r[1], r[3]) == (user, tool, key)])
 
 
-def _one_timing(b, prefix):
-    res = subprocess.run(prefix + [b.bins["void-shim"], "--timings", b.bins["tiny"]],
-                         capture_output=True, text=True)
+def _one_timing(prefix, argv, prog):
+    res = subprocess.run(prefix + argv + [prog], capture_output=True, text=True)
     if res.returncode != 0:
-        raise RuntimeError(f"void-shim --timings exited {res.returncode}: {res.stderr}")
+        raise RuntimeError(f"{argv[0]} exited {res.returncode}: {res.stderr}")
     for line in reversed(res.stderr.splitlines()):
         if line.startswith("{"):
             data = json.loads(line)
             return {k: v for k, v in data.items() if k.endswith("_us")}
-    raise RuntimeError(f"void-shim --timings printed no JSON object: {res.stderr!r}")
+    raise RuntimeError(f"{argv[0]} printed no timings object: {res.stderr!r}")
 
 
 # ---------------------------------------------------------------------------------------

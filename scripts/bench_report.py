@@ -235,7 +235,7 @@ def print_table(b, targets, meta):
     print(f"{'section':18} {'user':11} {'variant':22} {'metric':9} {'n':>5} "
           f"{'median':>8} {'p10':>8} {'p90':>8} {'p99':>8}  (us)")
     for section in ("clone_flags", "exec_floor", "mount_steps", "bind_scaling",
-                    "static_dynamic", "static_dynamic_shim", "shim_timings", "e2e",
+                    "static_dynamic", "static_dynamic_shim", "shim_timings", "floor_timings", "e2e",
                     "e2e_interleaved", "e2e_binds", "e2e_binds_interleaved"):
         for r in _rows(b, section):
             print(f"{r['section']:18} {r['user']:11} {r['variant']:22} {r['metric']:9} "
