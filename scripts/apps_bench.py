@@ -12,7 +12,9 @@ Writes, into DIR (default results/apps/local-DATE, which git ignores):
               decompressing Debian's output of it; wall, user and system seconds.
   wrk.csv     one row per wrk run against the TLS server on 127.0.0.1: (a) `single`, the
               same handlers in one ordinary process, (b) `voids`, split into voids by
-              void-shim -s (`voids-nobody`: the shim run as uid 65534), (c) `nginx`,
+              void-shim -s (`voids-nobody`: the shim run as uid 65534;
+              `voids-per-request`: a fresh HTTP handler void per keep-alive request,
+              examples/tls/spec-per-request.json), (c) `nginx`,
               Debian's nginx serving the same files over TLS;
               keep-alive load and a new connection per request ("Connection: close");
               requests per second and wrk's latency percentiles.
@@ -63,7 +65,10 @@ MODES = {
                  wrk_warmup_s=2, wrk_threads=2, keepalive_connections=16,
                  newconn_connections=8, spawn_samples=100),
 }
-SERVERS = ["single", "voids", "voids-nobody", "nginx"]
+SERVERS = ["single", "voids", "voids-nobody", "voids-per-request", "nginx"]
+# A fresh HTTP handler void per request differs from one per connection only with
+# keep-alive: with a new connection per request both start one per request.
+SERVER_LOADS = {"voids-per-request": ["keepalive"]}
 SPAWN_VARIANTS = ["voids", "voids-nobody", "single"]
 NOBODY = 65534
 SETPRIV = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
@@ -256,8 +261,10 @@ def prepare_tls(run):
     run.page = "/index.html"
 
 
-def tls_spec(files):
-    """examples/tls/spec.json with these files and a port the kernel picks."""
+def tls_spec(files, per_request=False):
+    """examples/tls/spec.json (per_request: spec-per-request.json) with these files and
+    a port the kernel picks."""
+    hand_back = [{"FileSocket": {"Tx": "plaintext"}}] if per_request else []
     spec = {"entrypoints": {
         "connection_listener": {
             "args": ["BinaryName", "Entrypoint", "Trailing",
@@ -272,7 +279,7 @@ def tls_spec(files):
             "environment": ["Stderr"]},
         "http_handler": {
             "trigger": {"FileSocket": "plaintext"},
-            "args": ["BinaryName", "Entrypoint", "Trailing", "Trigger"],
+            "args": ["BinaryName", "Entrypoint", "Trailing", "Trigger"] + hand_back,
             "environment": ["Stderr", {"Filesystem": {"host_path": files["www"],
                                                       "environment_path": "/www"}}]}}}
     path = os.path.join(files["dir"], "tls-spec.json")
@@ -404,7 +411,8 @@ def tls_server(run, variant, extra=()):
                 "--key", run.key, "--root", run.www] + list(extra)
     else:
         files = run.nobody if variant == "voids-nobody" else root_files(run)
-        argv = [files["shim"], "-s", tls_spec(files), files["tls"]] + list(extra)
+        spec = tls_spec(files, per_request=variant == "voids-per-request")
+        argv = [files["shim"], "-s", spec, files["tls"]] + list(extra)
         if variant == "voids-nobody":
             argv = SETPRIV + argv
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -490,6 +498,8 @@ def step_wrk(run):
             connections = cfg[f"{load}_connections"]
             order = servers[rep % len(servers):] + servers[:rep % len(servers)]
             for variant in order:
+                if load not in SERVER_LOADS.get(variant, LOADS):
+                    continue
                 with tls_server(run, variant) as port:
                     if variant not in run.tls_params:
                         record_tls_params(run, variant, port)
@@ -498,7 +508,7 @@ def step_wrk(run):
                     r, threads = wrk(run, port, load, cfg["wrk_seconds"], connections)
                 row = wrk_row(variant, load, rep, threads, connections, r)
                 run.rows["wrk"].append(row)
-                run.log(f"wrk {variant:12} {load:9} rep {rep}: {row['rps']} req/s, "
+                run.log(f"wrk {variant:17} {load:9} rep {rep}: {row['rps']} req/s, "
                         f"p50 {r['p50_us']} us, p99 {r['p99_us']} us, "
                         f"errors {sum(r[k] for k in r if k.startswith('errors_'))}")
 
@@ -634,9 +644,9 @@ def write_csv(path, header, rows):
 
 
 def print_summary(rows):
-    print(f"{'section':6} {'variant':12} {'case':11} {'metric':12} {'median':>10} unit  n")
+    print(f"{'section':6} {'variant':17} {'case':11} {'metric':12} {'median':>10} unit  n")
     for r in rows:
-        print(f"{r['section']:6} {r['variant']:12} {r['case']:11} {r['metric']:12} "
+        print(f"{r['section']:6} {r['variant']:17} {r['case']:11} {r['metric']:12} "
               f"{r['median']:>10} {r['unit']:5} {r['n']}")
 
 

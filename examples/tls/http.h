@@ -23,8 +23,14 @@ enum head_result { HEAD_OK, HEAD_CLOSED, HEAD_TOO_LARGE, HEAD_FAILED };
  * r->buf + r->start. HEAD_CLOSED: the stream ended before a byte of it. */
 enum head_result read_head(struct stream_reader *r, size_t *len);
 
-/* Reads one line (the TLS handler's handoff line) into line, without its newline. */
-int read_line(struct stream_reader *r, char *line, size_t size);
+/* Waits for a whole line; *len: its length with the newline. Consumes nothing. */
+int peek_line(struct stream_reader *r, size_t *len);
+
+/* Bytes read but not consumed yet (a pipelined request). */
+static inline size_t buffered(const struct stream_reader *r)
+{
+    return r->end - r->start;
+}
 
 /* Consumes and discards n bytes (a request body); -1 if the stream ends first. */
 int skip_bytes(struct stream_reader *r, size_t n);

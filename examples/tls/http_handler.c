@@ -245,35 +245,47 @@ static int serve_one(struct http_conn *c)
     return !req.keep_alive;
 }
 
+/* The TLS handler's line, which only the first HTTP handler of a connection sees: one
+ * that was handed the stream by another HTTP handler starts at a request. */
 static void read_handoff_line(struct http_conn *c)
 {
     static const char prefix[] = "void-tls-handoff ";
-    char line[sizeof c->handoff];
-    if (read_line(&c->reader, line, sizeof line) == 0 &&
-        strncmp(line, prefix, sizeof prefix - 1) == 0)
-        snprintf(c->handoff, sizeof c->handoff, "%s", line + sizeof prefix - 1);
+    struct stream_reader *r = &c->reader;
+    size_t len;
+    if (peek_line(r, &len) != 0 || len < sizeof prefix ||
+        strncmp(r->buf + r->start, prefix, sizeof prefix - 1) != 0)
+        return;
+    size_t text = len - (sizeof prefix - 1) - 1;
+    snprintf(c->handoff, sizeof c->handoff, "%.*s", (int)text,
+             r->buf + r->start + sizeof prefix - 1);
+    r->start += len;
 }
 
+/* With hand_back_fd (a request per void), the stream goes back over the file socket
+ * after each keep-alive request, and the shim starts a fresh HTTP handler for the next
+ * one; requests already read (pipelined) are served here first. */
 int serve_http_stream(int stream_fd, int root_fd, const struct tls_options *o,
-                      int64_t started_ns)
+                      int64_t started_ns, int hand_back_fd)
 {
     struct http_conn *c = calloc(1, sizeof *c);
     if (!c) {
         close(stream_fd);
         return 1;
     }
-    c->fd = stream_fd;
-    c->root_fd = root_fd;
-    c->o = o;
-    c->started_ns = started_ns;
-    c->reader.fd = stream_fd;
-    c->reader.idle_ms = o->idle_seconds * 1000;
+    *c = (struct http_conn){.fd = stream_fd, .root_fd = root_fd, .o = o,
+                            .started_ns = started_ns,
+                            .reader = {.fd = stream_fd, .idle_ms = o->idle_seconds * 1000}};
     read_handoff_line(c);
-    while (serve_one(c) == 0)
-        ;
+    int status = 0;
+    while (serve_one(c) == 0) {
+        if (hand_back_fd >= 0 && buffered(&c->reader) == 0) {
+            status = send_fd(hand_back_fd, stream_fd) != 0;
+            break;
+        }
+    }
     close(stream_fd);
     free(c);
-    return 0;
+    return status;
 }
 
 int open_document_root(const char *path)

@@ -79,17 +79,12 @@ enum head_result read_head(struct stream_reader *r, size_t *len)
     }
 }
 
-int read_line(struct stream_reader *r, char *line, size_t size)
+int peek_line(struct stream_reader *r, size_t *len)
 {
     for (;;) {
         char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
         if (nl) {
-            size_t n = (size_t)(nl - (r->buf + r->start));
-            if (n >= size)
-                return -1;
-            memcpy(line, r->buf + r->start, n);
-            line[n] = '\0';
-            r->start += n + 1;
+            *len = (size_t)(nl - (r->buf + r->start)) + 1;
             return 0;
         }
         if (fill(r) <= 0)

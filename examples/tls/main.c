@@ -3,7 +3,7 @@
  *
  *   void-tls connection_listener [OPTIONS] LISTEN_FD SOCKET_FD
  *   void-tls tls_handler [OPTIONS] CERT_FD KEY_FD SOCKET_FD CONNECTION_FD
- *   void-tls http_handler [OPTIONS] STREAM_FD
+ *   void-tls http_handler [OPTIONS] STREAM_FD [SOCKET_FD]
  *   void-tls single [OPTIONS] --listen IP:PORT --cert PEM --key PEM --root DIR
  *
  * OPTIONS (the spec's "Trailing", the same for every role):
@@ -11,6 +11,9 @@
  *   --debug               the HTTP handler answers /__void/info and /__void/crash
  *   --root DIR            the HTTP handler's document root (default /www)
  *   --idle-timeout S      close a connection idle for S seconds (default 30)
+ *
+ * An HTTP handler given SOCKET_FD (the write end of its own trigger) serves one request
+ * and hands the stream back for a fresh void to serve the next.
  *
  * "single" runs the same handlers in one ordinary process, a thread for each handler of
  * each connection: the baseline the voids are compared with. */
@@ -27,7 +30,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: void-tls connection_listener [OPTIONS] LISTEN_FD SOCKET_FD\n"
             "       void-tls tls_handler [OPTIONS] CERT_FD KEY_FD SOCKET_FD CONNECTION_FD\n"
-            "       void-tls http_handler [OPTIONS] STREAM_FD\n"
+            "       void-tls http_handler [OPTIONS] STREAM_FD [SOCKET_FD]\n"
             "       void-tls single [OPTIONS] --listen IP:PORT --cert PEM --key PEM\n"
             "OPTIONS: --max-connections N --debug --root DIR --idle-timeout S\n");
     return 2;
@@ -114,16 +117,17 @@ static int tls_handler(int argc, char **argv, int first, const struct tls_option
     return r;
 }
 
+/* STREAM_FD, or STREAM_FD SOCKET_FD for a request per void (spec-per-request.json). */
 static int http_handler(int argc, char **argv, int first, const struct tls_options *o,
                         int64_t started_ns)
 {
-    int fd;
-    if (!parse_fds(argc, argv, first, &fd, 1))
+    int fds[2] = {-1, -1};
+    if (!parse_fds(argc, argv, first, fds, 1) && !parse_fds(argc, argv, first, fds, 2))
         return usage();
     int root_fd = open_document_root(o->root);
     if (root_fd < 0)
         return 1;
-    int r = serve_http_stream(fd, root_fd, o, started_ns);
+    int r = serve_http_stream(fds[0], root_fd, o, started_ns, fds[1]);
     close(root_fd);
     return r;
 }

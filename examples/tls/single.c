@@ -115,7 +115,7 @@ static void *http_thread(void *arg)
 {
     struct job job = *(struct job *)arg;
     free(arg);
-    serve_http_stream(job.fd, job.server->root_fd, job.server->o, realtime_ns());
+    serve_http_stream(job.fd, job.server->root_fd, job.server->o, realtime_ns(), -1);
     thread_done(job.server);
     return NULL;
 }

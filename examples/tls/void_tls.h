@@ -39,9 +39,10 @@ typedef int (*plaintext_sink)(void *context, int plaintext_fd);
 int serve_tls_connection(SSL_CTX *ctx, int connection_fd, const struct tls_options *o,
                          int64_t started_ns, plaintext_sink sink, void *context);
 
-/* ---- http_handler.c: HTTP/1.1 with keep-alive over one plaintext stream */
+/* ---- http_handler.c: HTTP/1.1 with keep-alive over one plaintext stream; with
+ * hand_back_fd >= 0 one request only, then the stream goes back over that socket */
 int serve_http_stream(int stream_fd, int root_fd, const struct tls_options *o,
-                      int64_t started_ns);
+                      int64_t started_ns, int hand_back_fd);
 int open_document_root(const char *path);
 
 /* ---- single.c: all the handlers in one ordinary process, one thread each */

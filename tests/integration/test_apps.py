@@ -176,9 +176,11 @@ def test_gzip_corrupt_input_fails(void, apps, work):
 
 # ---------------------------------------------------------------- TLS
 
-def tls_spec(work, apps):
+def tls_spec(work, apps, per_request=False):
     """The TLS application on a port the kernel picks, with the debug endpoints'
-    namespace reports (Procfs) in both handlers."""
+    namespace reports (Procfs) in both handlers. per_request: each HTTP handler hands
+    the stream back after one request (examples/tls/spec-per-request.json)."""
+    hand_back = [{"FileSocket": {"Tx": "plaintext"}}] if per_request else []
     return write_spec(work, {
         "connection_listener": {
             "args": ["BinaryName", "Entrypoint", "Trailing",
@@ -194,7 +196,7 @@ def tls_spec(work, apps):
         },
         "http_handler": {
             "trigger": {"FileSocket": "plaintext"},
-            "args": ["BinaryName", "Entrypoint", "Trailing", "Trigger"],
+            "args": ["BinaryName", "Entrypoint", "Trailing", "Trigger"] + hand_back,
             "environment": ["Stderr", "Procfs",
                             {"Filesystem": {"host_path": apps.www,
                                             "environment_path": "/www"}}],
@@ -234,8 +236,8 @@ def stop(p):
 
 
 @contextlib.contextmanager
-def tls_server(void, apps, work, extra=()):
-    spec = tls_spec(work, apps)
+def tls_server(void, apps, work, extra=(), per_request=False):
+    spec = tls_spec(work, apps, per_request)
     p = void.spawn(["-s", spec, apps.tls, "--debug", "--idle-timeout", "10"] + list(extra))
     try:
         p.port = read_port(p, SERVER_START)
@@ -416,3 +418,27 @@ def test_tls_closed_listener_ends_the_application(void, apps, work):
     assert status == 0, err[:2000]
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
+
+
+def test_tls_a_fresh_http_handler_void_per_request(void, apps, work):
+    """spec-per-request.json: keep-alive requests on one connection, each served by an
+    HTTP handler in a void of its own; the application still ends by itself."""
+    with tls_server(void, apps, work, ["--max-connections", "2"], per_request=True) as server:
+        with tls_connect(apps, server.port) as conn:
+            reports = []
+            for _ in range(3):
+                status, headers, body = get(conn, "/__void/info")
+                assert status == 200 and headers["connection"] == "keep-alive", headers
+                reports.append(json.loads(body))
+            conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /missing HTTP/1.1\r\n"
+                         b"Host: x\r\n\r\n")  # pipelined: served by one void
+            assert read_response(conn)[2] == index_html()
+            assert read_response(conn)[0] == 404
+            assert get(conn, "/")[2] == index_html()
+        assert curl(apps, server.port, "/") == index_html()
+        status = server.wait(timeout=5)
+        err = server.stderr.read()
+    nets = [r["http"]["net_ns"] for r in reports]
+    assert len(set(nets)) == 3 and 0 not in nets, nets
+    assert reports[0]["tls_handoff"] and not reports[1]["tls_handoff"], reports
+    assert status == 0, err[:2000]
