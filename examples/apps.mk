@@ -64,7 +64,8 @@ apps-bench-smoke: $(BUILD)/bin/void-shim apps
 
 # Spec diagrams: void-shim --graph (host paths shown relative to the tree), rendered by
 # Graphviz when it is installed: paper/generated/{gzip-spec,gzip-spec-files,tls-spec}.pdf
-APPS_GRAPH_SPECS := examples/gzip/spec.json examples/gzip/spec-files.json examples/tls/spec.json
+APPS_GRAPH_SPECS := examples/gzip/spec.json examples/gzip/spec-files.json examples/tls/spec.json \
+                    examples/tls/spec-per-request.json
 apps-figures: $(BUILD)/bin/void-shim apps
 	@if command -v dot >/dev/null; then \
 	    mkdir -p paper/generated; \
