@@ -264,51 +264,79 @@ def fig_mount_steps(ctx):
         n=f"{n_text(ns)} samples per step", where=ctx.bench_where())
 
 
-def fig_bind_scaling(ctx):
-    try:
-        rows = ctx.bench_csv("e2e_binds.csv", ["user", "tool", "n", "us"])
-        how = "hyperfine \\texttt{-N}"
-    except Missing as first:
+def _bind_rows(ctx):
+    """(primary rows, how, extra rows): the interleaved run where there is one (it spreads
+    the machine's load over every command), else hyperfine's; extra: hyperfine's samples
+    for the (tool, N) the primary lacks (bubblewrap is not interleaved at the largest N)."""
+    cols = ["user", "tool", "n", "us"]
+    got, errors = {}, []
+    for name in ("e2e_binds_interleaved.csv", "e2e_binds.csv"):
         try:
-            rows = ctx.bench_csv("e2e_binds_interleaved.csv", ["user", "tool", "n", "us"])
-            how = "interleaved sample by sample"
+            got[name] = ctx.bench_csv(name, cols)
         except Missing as e:
-            raise (first if str(e) == str(first) else Missing(f"{first}; and {e}")) from None
+            errors.append(str(e))
+    if not got:
+        raise Missing("; and ".join(dict.fromkeys(errors)))
+    if "e2e_binds_interleaved.csv" in got:
+        primary = got["e2e_binds_interleaved.csv"]
+        have = {(r["user"], r["tool"], r["n"]) for r in primary}
+        extra = [r for r in got.get("e2e_binds.csv", [])
+                 if (r["user"], r["tool"], r["n"]) not in have]
+        return primary, "interleaved sample by sample", extra
+    return got["e2e_binds.csv"], "hyperfine \\texttt{-N}", []
+
+
+def fig_bind_scaling(ctx):
+    rows, how, extra_rows = _bind_rows(ctx)
     user = pick_user(rows, ["unpriv", "root"])
     tools = [t for t in ("bwrap", "floor", "void-shim") if any(r["tool"] == t for r in rows)]
     tools += sorted({r["tool"] for r in rows} - set(tools))
-    out, base, ns = [], [], []
-    for ti, t in enumerate(tools):
-        nvals = sorted({int(num(r, "n")) for r in rows if r["tool"] == t and r["user"] == user})
-        for n in nvals:
-            xs = [num(r, "us") for r in rows
-                  if r["tool"] == t and r["user"] == user and int(num(r, "n")) == n]
-            s = summarize(xs)
-            ns.append(s["n"])
-            if n == 0:
-                base.append([ti, label(t), s["median"]])
-            else:
-                out.append([ti, label(t), n, s["median"], s["p10"], s["p90"]])
-        out.append([None] * 6)  # a blank line between tools (gnuplot index/linebreak)
+
+    def series(src):
+        out, base, ns = [], [], []
+        for ti, t in enumerate(tools):
+            nvals = sorted({int(num(r, "n")) for r in src if r["tool"] == t and r["user"] == user})
+            for n in nvals:
+                xs = [num(r, "us") for r in src
+                      if r["tool"] == t and r["user"] == user and int(num(r, "n")) == n]
+                st = summarize(xs)
+                ns.append(st["n"])
+                if n == 0:
+                    base.append([ti, label(t), st["median"]])
+                else:
+                    out.append([ti, label(t), n, st["median"], st["p10"], st["p90"]])
+            out.append([None] * 6)  # a blank line between tools
+        return out, base, ns
+
+    out, base, ns = series(rows)
+    extra, _, ns_extra = series(extra_rows)
+    extra = [r for r in extra if r[0] is not None] or [[None] * 6]
     if not any(r[0] is not None for r in out):
         raise Missing("bind scaling: no N > 0 samples")
-    with open(ctx.path("fig-bind-scaling.dat"), "w", encoding="utf-8") as f:
-        f.write("# tool_index\ttool\tn\tmedian\tp10\tp90\n")
-        for r in out:
-            f.write("\n" if r[0] is None else "\t".join(
-                str(v) if isinstance(v, str) else fmt(v) for v in r) + "\n")
+    for name, data in (("fig-bind-scaling.dat", out), ("fig-bind-scaling-extra.dat", extra)):
+        with open(ctx.path(name), "w", encoding="utf-8") as f:
+            f.write("# tool_index\ttool\tn\tmedian\tp10\tp90\n")
+            for r in data:
+                f.write("\n" if r[0] is None else "\t".join(
+                    str(v) if isinstance(v, str) else fmt(v) for v in r) + "\n")
     write_tsv(ctx.path("fig-bind-scaling-base.dat"), ["tool_index", "tool", "median"], base)
     with open(ctx.path("fig-bind-scaling.gpi"), "w") as f:
         f.write(f"NTOOLS = {len(tools)}\n")
         f.write("TOOLS = '" + " ".join(label(t) for t in tools) + "'\n")
+        f.write(f"HAVE_EXTRA = {1 if extra[0][0] is not None else 0}\n")
     who = {"root": "root", "unpriv": "uid 65534"}.get(user, user)
+    more = ""
+    if extra[0][0] is not None:
+        pts = ", ".join(f"\\texttt{{{tex_escape(r[1])}}} at $N = {r[2]}$" for r in extra)
+        more = (f" Open symbols: {pts}, which only hyperfine \\texttt{{-N}} measured (a "
+                "separate, not interleaved measurement: compare with care).")
     return dict(
         caption=("Starting the tiny program with $N$ extra read-only bind mounts of distinct "
                  "files: bubblewrap (\\texttt{-{}-ro-bind}), the floor launcher "
                  "(\\texttt{-b}) and void-shim (\\texttt{-{}-bind}), as " + who + ", measured "
-                 "with " + how + ". Points are medians with p10--p90 error bars; the dashed "
-                 "lines are each tool's median with no extra bind. Log--log axes."),
-        n=f"{n_text(ns)} starts per point", where=ctx.bench_where())
+                 + how + ". Points are medians with p10--p90 error bars; the dashed "
+                 "lines are each tool's median with no extra bind. Log--log axes." + more),
+        n=f"{n_text(ns + ns_extra)} starts per point", where=ctx.bench_where())
 
 
 def fig_throughput(ctx):
@@ -329,6 +357,8 @@ def fig_throughput(ctx):
     with open(ctx.path("fig-throughput.gpi"), "w") as f:
         f.write(f"NLABELS = {len(labels)}\n")
         f.write("LABELS = '" + " ".join(label(x) for x in labels) + "'\n")
+        f.write("set xtics (" + ", ".join(str(c) for c in sorted(
+            {int(num(r, "creators")) for r in rows})) + ")\n")
     _, meta = ctx.bench()
     user = sorted({r.get("user", "?") for r in rows})
     cs = sorted({int(num(r, "creators")) for r in rows})
@@ -340,7 +370,7 @@ def fig_throughput(ctx):
                  "a bare \\texttt{clone3} with no namespace (\\emph{none}), the network "
                  "namespace (\\emph{net}) or the floor's seven (\\emph{all7}); "
                  "\\texttt{void-inproc} the floor's sequence in the creator itself; the "
-                 "others spawn that launcher. One "
+                 "others spawn that launcher. Log scale. One "
                  "timed run per point, no error bars; "
                  f"{meta.get('cores_usable', '?')} cores cannot show lock collapse."),
         n="Each point one run of " + ", ".join(f"{s:g}" for s in sorted(secs)) + " s",
@@ -496,7 +526,9 @@ def gnuplot(name, out, fmt_, w, h):
     cmd = ["gnuplot", "-e", f"fmt='{fmt_}'; outbase='fig-{name}'; datbase='fig-{name}'; "
            f"W={w}; H={h}; styledir='{GP_DIR}'", script]
     res = subprocess.run(cmd, cwd=out, capture_output=True, text=True)
-    noise = [l for l in res.stderr.splitlines() if l.strip()]
+    # A series with nothing to draw for one tool is expected: not worth a line.
+    noise = [l for l in res.stderr.splitlines()
+             if l.strip() and "Skipping data file with no valid points" not in l]
     if res.returncode != 0:
         raise RuntimeError(f"gnuplot {name} ({fmt_}) failed:\n" + "\n".join(noise[-15:]))
     for line in noise:

@@ -413,23 +413,37 @@ def bench_macros(res, run_arg):
         if tot:
             m[f"Step{tag}Share"] = f"{100 * v / percentile(tot, 50):.0f}"
     m["StepUser"] = {"root": "root", "unpriv": "uid 65534"}.get(su, su)
-    # Binds.
-    binds = {}
-    for r in tryload("e2e_binds.csv", ["user", "tool", "n", "us"]):
-        binds.setdefault((r["user"], r["tool"], int(r["n"])), []).append(float(r["us"]))
-    bu = "unpriv" if any(k[0] == "unpriv" for k in binds) else "root"
-    nmax = max([k[2] for k in binds if k[0] == bu] or [0])
+    # Binds: per tool at its largest N in the interleaved run (else hyperfine's), and the
+    # bubblewrap / void-shim ratio at the largest N both were measured at in one source.
+    def bind_samples(name):
+        out = {}
+        for r in tryload(name, ["user", "tool", "n", "us"]):
+            out.setdefault((r["user"], r["tool"], int(r["n"])), []).append(float(r["us"]))
+        return out
+    inter, hyper = bind_samples("e2e_binds_interleaved.csv"), bind_samples("e2e_binds.csv")
+    primary = inter or hyper
+    m["BindSource"] = "interleaved" if inter else "hyperfine"
+    bu = "unpriv" if any(k[0] == "unpriv" for k in primary) else "root"
+    m["BindUser"] = {"root": "root", "unpriv": "uid 65534"}.get(bu, bu)
     for tool, name in (("void-shim", "Shim"), ("bwrap", "Bwrap"), ("floor", "Floor")):
-        b0, bn = binds.get((bu, tool, 0)), binds.get((bu, tool, nmax))
+        ns_ = [k[2] for k in primary if k[:2] == (bu, tool)]
+        nmax = max(ns_ or [0])
+        b0, bn = primary.get((bu, tool, 0)), primary.get((bu, tool, nmax))
         if b0 and bn and nmax:
+            m[f"Bind{name}N"] = str(nmax)
             m[f"Bind{name}Max"] = fmt_us(percentile(bn, 50))
             m[f"Bind{name}Zero"] = fmt_us(percentile(b0, 50))
             m[f"Bind{name}PerBind"] = fmt_us((percentile(bn, 50) - percentile(b0, 50)) / nmax)
-    a, b = binds.get((bu, "bwrap", nmax)), binds.get((bu, "void-shim", nmax))
-    if a and b:
-        m["BindBwrapOverShim"] = fmt_ratio(percentile(a, 50) / percentile(b, 50))
-    m["BindN"] = str(nmax)
-    m["BindUser"] = {"root": "root", "unpriv": "uid 65534"}.get(bu, bu)
+    for src, tag in ((inter, ""), (hyper, "Hf")):
+        common = [n for (u, t, n) in src if u == bu and t == "bwrap" and n
+                  and (bu, "void-shim", n) in src]
+        if common:
+            n = max(common)
+            a_, b_ = src[(bu, "bwrap", n)], src[(bu, "void-shim", n)]
+            m[f"BindRatio{tag}N"] = str(n)
+            m[f"BindBwrapOverShim{tag}"] = fmt_ratio(percentile(a_, 50) / percentile(b_, 50))
+            m[f"BindBwrap{tag}AtRatioN"] = fmt_us(percentile(a_, 50))
+            m[f"BindShim{tag}AtRatioN"] = fmt_us(percentile(b_, 50))
     # Throughput: at the fewest and the most concurrent creators of the run.
     tput = tryload("throughput.csv", ["label", "creators", "per_second"])
     cs = sorted({int(r["creators"]) for r in tput})
