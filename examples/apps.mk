@@ -15,13 +15,15 @@ APPS_GZIP      := $(APPS_DIR)/gzip/void-gzip
 APPS_TLS       := $(APPS_DIR)/tls/void-tls
 APPS_TLS_OBJS  := $(patsubst examples/tls/%.c,$(APPS_DIR)/tls/%.o,$(wildcard examples/tls/*.c))
 APPS_CERT      := $(APPS_DIR)/tls/cert.pem
+# examples/gzip/spec-files.json writes here; a File must exist when the spec is loaded.
+APPS_GZIP_OUT  := $(APPS_DIR)/gzip/README.md.gz
 APPS_BENCH_OUT ?=
 APPS_BENCH_RUN  = $(PYTHON) scripts/apps_bench.py --build $(BUILD) \
                   $(if $(APPS_BENCH_OUT),--out $(APPS_BENCH_OUT))
 
 .PHONY: apps apps-demo apps-bench apps-bench-full apps-bench-quick apps-bench-smoke apps-figures
 all: apps
-apps: $(APPS_GZIP) $(APPS_TLS) $(APPS_CERT)
+apps: $(APPS_GZIP) $(APPS_TLS) $(APPS_CERT) $(APPS_GZIP_OUT)
 
 $(APPS_GZIP): examples/gzip/void_gzip.c | deps-build
 	@mkdir -p $(@D)
@@ -33,6 +35,10 @@ $(APPS_DIR)/tls/%.o: examples/tls/%.c | deps-build
 
 $(APPS_TLS): $(APPS_TLS_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lssl -lcrypto -lpthread
+
+$(APPS_GZIP_OUT):
+	@mkdir -p $(@D)
+	touch $@
 
 # A throwaway self-signed certificate for 127.0.0.1, for the committed spec and demos.
 $(APPS_CERT): scripts/apps_cert.sh
@@ -71,11 +77,12 @@ apps-figures: $(BUILD)/bin/void-shim apps
 	    mkdir -p paper/generated; \
 	    for s in $(APPS_GRAPH_SPECS); do \
 	        name=$$(echo $$s | sed 's|examples/||; s|/spec|-spec|; s|\.json$$||; s|/|-|g'); \
-	        $(BUILD)/bin/void-shim --graph $$s | sed 's|$(CURDIR)/||g' \
-	            > paper/generated/$$name.dot && \
+	        $(BUILD)/bin/void-shim --graph $$s > paper/generated/$$name.dot.raw && \
+	        sed 's|$(CURDIR)/||g' paper/generated/$$name.dot.raw > paper/generated/$$name.dot && \
+	        rm paper/generated/$$name.dot.raw && \
 	        dot -Tpdf paper/generated/$$name.dot -o paper/generated/$$name.pdf && \
 	        dot -Tsvg paper/generated/$$name.dot -o paper/generated/$$name.svg && \
-	        echo "apps-figures: paper/generated/$$name.pdf"; \
+	        echo "apps-figures: paper/generated/$$name.pdf" || exit 1; \
 	    done; \
 	else echo "apps-figures: graphviz (dot) not installed: diagrams skipped"; fi
 figures: apps-figures
