@@ -483,7 +483,8 @@ def fig_apps_gzip(ctx):
 def fig_apps_tls(ctx):
     run, meta = _apps(ctx)
     rows = ctx.res.csv(os.path.join(run, "wrk.csv"), ["variant", "load", "rps"])
-    variants = [v for v in ("single", "voids", "nginx") if any(r["variant"] == v for r in rows)]
+    variants = [v for v in ("single", "voids", "voids-nobody", "voids-per-request", "nginx")
+                if any(r["variant"] == v for r in rows)]
     variants += sorted({r["variant"] for r in rows} - set(variants))
     out, ns = _grouped(rows, variants, ["keepalive", "newconn"], "variant", "load", "rps")
     write_tsv(ctx.path("fig-apps-tls.dat"), ["i", "variant", "k_med", "k_min", "k_max",
@@ -500,6 +501,8 @@ def fig_apps_tls(ctx):
                  "handler void and HTTP handler void per connection" +
                  ("; \\texttt{voids-nobody}: the same with the shim run as uid 65534"
                   if "voids-nobody" in variants else "") +
+                 ("; \\texttt{voids-per-request}: a fresh HTTP handler void per keep-alive "
+                  "request, keep-alive load only" if "voids-per-request" in variants else "") +
                  ") and Debian's nginx serving the same files (\\texttt{nginx}). Bars are medians, whiskers the minimum and maximum; log "
                  "scale."),
         n=f"{n_text(ns)} runs per bar", where=f"{machine(meta)}; {run_label(meta, run)}")

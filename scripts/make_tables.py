@@ -486,7 +486,9 @@ def apps_macros(res, run_arg):
     wrk = res.csv(p, ["variant", "load", "rps"])
     used.append(p)
     for load, key in (("keepalive", "Keepalive"), ("newconn", "Newconn")):
-        for v, name in (("single", "Single"), ("voids", "Voids"), ("nginx", "Nginx")):
+        for v, name in (("single", "Single"), ("voids", "Voids"), ("nginx", "Nginx"),
+                        ("voids-nobody", "VoidsNobody"),
+                        ("voids-per-request", "VoidsPerRequest")):
             x = med(wrk, "rps", variant=v, load=load)
             if x is not None:
                 m[f"Tls{key}{name}"] = f"{x:,.0f}".replace(",", "{,}")
