@@ -204,7 +204,13 @@ def fig_startup(ctx):
 
 def fig_shim_steps(ctx):
     rows = ctx.bench_csv("shim_timings.csv", ["user", "iter", "key", "us"])
+    for r in rows:  # older runs have no tool column: void-shim only
+        r.setdefault("tool", "void-shim")
+        r["tool"] = r["tool"] or "void-shim"
+    tools = [t for t in ("void-shim", "floor") if any(r["tool"] == t for r in rows)]
+    tools += sorted({r["tool"] for r in rows} - set(tools))
     users = [u for u in ("root", "unpriv") if any(r["user"] == u for r in rows)]
+    users += sorted({r["user"] for r in rows} - set(users))
     keys = {r["key"] for r in rows}
     steps = [s for s in SHIM_STEPS if f"{s}_us" in keys]
     steps += sorted(k[:-3] for k in keys if k.endswith("_us") and k[:-3] not in steps
@@ -212,26 +218,33 @@ def fig_shim_steps(ctx):
     if not steps:
         raise Missing(f"{ctx.res.rel(ctx.res.used[-1])}: no *_us step keys")
     out, ns = [], []
-    for u in users:
-        row = [label({"unpriv": "uid 65534"}.get(u, u))]
-        for s in steps:
-            xs = [num(r, "us") for r in rows if r["user"] == u and r["key"] == f"{s}_us"]
-            row.append(summarize(xs, 1000)["median"] if xs else 0.0)
-        tot = [num(r, "us") for r in rows if r["user"] == u and r["key"] == "total_us"]
-        row.append(summarize(tot, 1000)["median"] if tot else None)
-        ns.append(len(tot) or len({r["iter"] for r in rows if r["user"] == u}))
-        out.append(row)
-    write_tsv(ctx.path("fig-shim-steps.dat"), ["user"] + steps + ["total"], out)
+    for t in tools:
+        for u in users:
+            sel = [r for r in rows if r["tool"] == t and r["user"] == u]
+            if not sel:
+                continue
+            name = {"unpriv": "uid 65534"}.get(u, u)
+            row = [label(f"{t}, {name}" if len(tools) > 1 else name)]
+            for s in steps:
+                xs = [num(r, "us") for r in sel if r["key"] == f"{s}_us"]
+                row.append(summarize(xs, 1000)["median"] if xs else 0.0)
+            tot = [num(r, "us") for r in sel if r["key"] == "total_us"]
+            row.append(summarize(tot, 1000)["median"] if tot else None)
+            ns.append(len(tot) or len({r["iter"] for r in sel}))
+            out.append(row)
+    write_tsv(ctx.path("fig-shim-steps.dat"), ["bar"] + steps + ["total"], out)
     with open(ctx.path("fig-shim-steps.gpi"), "w") as f:
         f.write(f"NSTEPS = {len(steps)}\n")
         f.write("STEPS = '" + " ".join(label(s) for s in steps) + "'\n")
+    floor = ("; the floor launcher's bars (\\texttt{floor -T}, the same format, measured the "
+             "same way) have only the steps it performs" if "floor" in tools else "")
     return dict(
-        caption=("Where a void-shim start goes: the median of each step as "
+        caption=("Where a start goes: the median of each step as "
                  "\\texttt{void-shim -{}-timings} reports it (parse and check the command "
                  "line, resolve the ELF dependencies, cgroup leaf, \\texttt{clone3}, then "
-                 "the steps in the child, and the \\texttt{execve}), stacked; the diamond is "
-                 "the median total from the shim's start to the exec (medians do not add "
-                 "up exactly)."),
+                 "the steps in the child, and the \\texttt{execve}), stacked" + floor +
+                 "; the diamond is the median total from the start of \\texttt{main} to the "
+                 "exec (medians do not add up exactly)."),
         n=f"{n_text(ns)} starts per bar", where=ctx.bench_where())
 
 

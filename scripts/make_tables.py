@@ -385,9 +385,11 @@ def bench_macros(res, run_arg):
             m["CloneOthersExtraMax"] = fmt_us(max(rest))
     m["CloneRanAs"] = {"root": "root", "unpriv": "uid 65534"}.get(cu, cu)
     # Shim steps.
-    steps = {}
+    steps, floor_steps = {}, {}
     for r in tryload("shim_timings.csv", ["user", "key", "us"]):
-        steps.setdefault((r["user"], r["key"]), []).append(float(r["us"]))
+        tool = r.get("tool") or "void-shim"
+        (steps if tool == "void-shim" else floor_steps if tool == "floor" else {}) \
+            .setdefault((r["user"], r["key"]), []).append(float(r["us"]))
     su = "unpriv" if any(k[0] == "unpriv" for k in steps) else "root"
     tot = steps.get((su, "total_us"))
     for (u, k), xs in steps.items():
@@ -413,6 +415,9 @@ def bench_macros(res, run_arg):
         if tot:
             m[f"Step{tag}Share"] = f"{100 * v / percentile(tot, 50):.0f}"
     m["StepUser"] = {"root": "root", "unpriv": "uid 65534"}.get(su, su)
+    for (u, k), xs in floor_steps.items():
+        if u == su and k.endswith("_us"):
+            m[f"FloorStep{k[:-3].capitalize()}"] = fmt_us(percentile(xs, 50))
     # Binds: per tool at its largest N in the interleaved run (else hyperfine's), and the
     # bubblewrap / void-shim ratio at the largest N both were measured at in one source.
     def bind_samples(name):
