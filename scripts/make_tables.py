@@ -449,6 +449,17 @@ def bench_macros(res, run_arg):
             m[f"BindBwrapOverShim{tag}"] = fmt_ratio(percentile(a_, 50) / percentile(b_, 50))
             m[f"BindBwrap{tag}AtRatioN"] = fmt_us(percentile(a_, 50))
             m[f"BindShim{tag}AtRatioN"] = fmt_us(percentile(b_, 50))
+    # The network namespaces' teardown backlog: the run with the highest peak.
+    backlog = [r for r in tryload("netns_backlog.csv", ["label", "creators", "before", "peak",
+                                                        "drain_ms"])
+               if r["peak"] not in ("", None)]
+    if backlog:
+        top = max(backlog, key=lambda r: float(r["peak"]) - float(r["before"]))
+        m["NetnsLabel"] = tex_escape(top["label"])
+        m["NetnsCreators"] = top["creators"]
+        m["NetnsBefore"] = f"{float(top['before']):,.0f}".replace(",", "{,}")
+        m["NetnsPeak"] = f"{float(top['peak']):,.0f}".replace(",", "{,}")
+        m["NetnsDrain"] = fmt_us(float(top["drain_ms"]) * 1000)
     # Throughput: at the fewest and the most concurrent creators of the run.
     tput = tryload("throughput.csv", ["label", "creators", "per_second"])
     cs = sorted({int(r["creators"]) for r in tput})
