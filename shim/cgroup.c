@@ -107,11 +107,14 @@ void cgroup_leaf_release_fd(struct cgroup_leaf *leaf)
     leaf->fd = -1;
 }
 
-/* A shim that was SIGKILLed cannot remove its leaf. The next one to finish does: an
- * empty "void-shim-PID[-N]" beside ours whose PID is gone. (A leaf in use is not empty and
+/* A shim that was SIGKILLed cannot remove its leaf. The next one does: an empty
+ * "void-shim-PID[-N]" beside ours whose PID is gone. (A leaf in use is not empty and
  * rmdir refuses it; one not yet in use belongs to a live PID and is skipped.) */
-static void remove_stale_leaves(const char *own_leaf)
+void cgroup_sweep_stale(const struct cgroup_leaf *leaf)
 {
+    const char *own_leaf = leaf->path;
+    if (!own_leaf[0])
+        return;
     char parent[PATH_MAX];
     snprintf(parent, sizeof parent, "%s", own_leaf);
     char *slash = strrchr(parent, '/');
@@ -141,6 +144,5 @@ void cgroup_leaf_remove(struct cgroup_leaf *leaf)
     /* A reaped task may leave the cgroup a moment later: retry briefly on EBUSY. */
     for (int tries = 0; rmdir(leaf->path) != 0 && errno == EBUSY && tries < 200; tries++)
         nanosleep(&(struct timespec){.tv_nsec = 500000}, NULL);
-    remove_stale_leaves(leaf->path);
     leaf->path[0] = '\0';
 }

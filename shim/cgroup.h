@@ -23,6 +23,9 @@ void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial);
  * `who`, and the void starts without it. */
 void cgroup_leaf_apply(const struct cgroup_leaf *leaf, const struct cgroup_limit *limits,
                        size_t n, const char *who);
+/* Removes empty leaves of shims that are gone (SIGKILLed before they could), beside
+ * this one. Called while the child voids its namespaces, where it costs nothing. */
+void cgroup_sweep_stale(const struct cgroup_leaf *leaf);
 /* Closes the fd (the clone holds the cgroup now). */
 void cgroup_leaf_release_fd(struct cgroup_leaf *leaf);
 /* Removes the leaf once the void is gone. */

@@ -130,6 +130,7 @@ int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned ser
     }
     vi->pid = pid;
     vi->report_fd = report[0];
+    cgroup_sweep_stale(&vi->leaf);
     return 0;
 }
 
