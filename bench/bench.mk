@@ -61,8 +61,11 @@ $(BENCH_DIR)/tiny-musl: bench/tiny.c
 BENCH_RUN = $(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
             $(if $(BENCH_OUT),--out $(BENCH_OUT))
 
+# BENCH_TARGETS: other parts' evaluations (the example applications), appended by their
+# fragments; expanded when the recipe runs, after every fragment has been read.
 bench: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) $(BENCH_MODE)
+	@$(if $(strip $(BENCH_TARGETS)),$(MAKE) --no-print-directory $(BENCH_TARGETS))
 bench-quick: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) quick
 bench-full: bench-bins $(BUILD)/bin/void-shim | deps-bench
