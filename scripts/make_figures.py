@@ -599,7 +599,9 @@ def main(argv):
     if os.path.exists(manifest_path):
         with open(manifest_path) as f:
             manifest = json.load(f)
-    manifest.setdefault("figures", {})
+    # Forget figures that no longer exist (renamed or removed generators).
+    manifest["figures"] = {k: v for k, v in manifest.get("figures", {}).items()
+                           if k in FIGURES}
     failed = 0
     for name in names:
         fn, w, h = FIGURES[name]
