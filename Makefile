@@ -25,7 +25,9 @@ deps-test:
 	@$(DEPS) test
 
 # Fragments append their steps to these; `make evaluate` and `make test` run them all.
+# EVALUATE_LAST runs after every other evaluation step (the figures and the paper).
 EVALUATE_TARGETS :=
+EVALUATE_LAST :=
 TEST_TARGETS :=
 
 include shim/shim.mk
@@ -36,6 +38,7 @@ include $(sort $(filter-out shim/shim.mk tests/tests.mk,$(wildcard */*.mk)))
 evaluate: all
 	@scripts/demo.sh $(BUILD)/bin/void-shim
 	@$(MAKE) --no-print-directory $(EVALUATE_TARGETS)
+	@$(if $(strip $(EVALUATE_LAST)),$(MAKE) --no-print-directory $(EVALUATE_LAST))
 
 test: unit-test integration-test $(TEST_TARGETS)
 

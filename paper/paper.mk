@@ -71,5 +71,5 @@ paper-test: deps-figures
 	      --latex-log $$tmp/build/void-processes.log; \
 	else echo "paper-test: pdflatex not installed: the LaTeX build is not checked (scripts/deps.sh paper)"; fi
 
-EVALUATE_TARGETS += paper-evaluate
+EVALUATE_LAST += paper-evaluate
 TEST_TARGETS += paper-test
