@@ -583,7 +583,10 @@ def meta_data(run_name, argv, build):
         "mounts_in_parent": mounts, "git_commit": commit, "git_dirty_probe_files": bool(dirty),
         "tools": {"bwrap": command_output(["bwrap", "--version"]),
                   "unshare": command_output(["unshare", "--version"]),
-                  "firejail": command_output(["firejail", "--version"]),
+                  # Not `firejail --version`: as root even that mounts /run/firejail/*
+                  # on the host; the package database knows the version too.
+                  "firejail": command_output(["dpkg-query", "-W", "-f", "firejail ${Version}",
+                                              "firejail"]),
                   "void-shim": command_output([os.path.join(build, "bin", "void-shim"), "--version"]),
                   "gcc": command_output(["gcc", "--version"]), "python": platform.python_version(),
                   "setpriv": command_output(["setpriv", "--version"])},
