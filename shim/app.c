@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kill_timer.h"
 #include "launch.h"
 #include "report.h"
 #include "spec_addr.h"
@@ -24,7 +25,6 @@
 #define P_PIDFD 3
 #endif
 
-#define KILL_GRACE_MS 500
 #define MAX_TRIGGER_FDS 16
 
 struct channel_state {
@@ -52,7 +52,7 @@ struct app {
     int signal_fd;
     int status;               /* first non-zero exit */
     int terminating_signal;
-    struct timespec kill_at;
+    struct kill_timer kill;
 };
 
 /* Ambient phase ----------------------------------------------------------------- */
@@ -466,27 +466,12 @@ static void handle_signals(struct app *app)
         if (sig == SIGCHLD)
             continue;
         signal_all(app, sig);
-        if ((sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) &&
-            !app->terminating_signal) {
+        if (is_terminating_signal(sig) && !app->terminating_signal) {
             app->terminating_signal = sig;
             stop_triggers(app);
-            clock_gettime(CLOCK_MONOTONIC, &app->kill_at);
-            app->kill_at.tv_nsec += KILL_GRACE_MS * 1000000L;
-            app->kill_at.tv_sec += app->kill_at.tv_nsec / 1000000000L;
-            app->kill_at.tv_nsec %= 1000000000L;
+            kill_timer_arm(&app->kill);
         }
     }
-}
-
-static int timeout_ms(const struct app *app)
-{
-    if (!app->terminating_signal)
-        return -1;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long left = (app->kill_at.tv_sec - now.tv_sec) * 1000 +
-                (app->kill_at.tv_nsec - now.tv_nsec) / 1000000;
-    return left > 0 ? (int)left + 1 : 0;
 }
 
 /* Poll set: [0] signals, then one per running void, then one per live trigger. */
@@ -557,10 +542,10 @@ static void supervise_app(struct app *app)
         }
         size_t n_running = app->n_running;
         size_t n = build_poll_set(app, fds, trigger_of);
-        int ready = poll(fds, n, timeout_ms(app));
+        int ready = poll(fds, n, kill_timer_poll_ms(&app->kill));
         if (ready == 0) {
             signal_all(app, SIGKILL);
-            app->kill_at.tv_sec += 3600;
+            kill_timer_disarm(&app->kill);
         }
         if (ready > 0 && (fds[0].revents & POLLIN))
             handle_signals(app);

@@ -10,15 +10,13 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "kill_timer.h"
 #include "report.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
 
-/* How long pid 1 gets to act on a forwarded SIGINT/SIGTERM/SIGHUP/SIGQUIT before it is
- * killed (pid 1 ignores signals it has no handler for). */
-#define KILL_GRACE_MS 500
 
 struct watch {
     struct supervision *sup;
@@ -29,7 +27,7 @@ struct watch {
     bool have_timings;
     struct timespec timings_at;
     int terminating_signal;          /* forwarded, with a kill deadline */
-    struct timespec kill_at;
+    struct kill_timer kill;
 };
 
 static int64_t us_between(const struct timespec *a, const struct timespec *b)
@@ -78,11 +76,6 @@ static void read_report(struct watch *w)
     w->report_fd = -1;
 }
 
-static bool is_terminating(int sig)
-{
-    return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
-}
-
 static void forward_signal(struct watch *w)
 {
     struct signalfd_siginfo si;
@@ -91,24 +84,11 @@ static void forward_signal(struct watch *w)
         if (sig == SIGCHLD)
             continue;     /* the pidfd says when the void is gone */
         syscall(SYS_pidfd_send_signal, w->pidfd, sig, NULL, 0);
-        if (is_terminating(sig) && !w->terminating_signal) {
+        if (is_terminating_signal(sig) && !w->terminating_signal) {
             w->terminating_signal = sig;
-            clock_gettime(CLOCK_MONOTONIC, &w->kill_at);
-            w->kill_at.tv_nsec += KILL_GRACE_MS * 1000000L;
-            w->kill_at.tv_sec += w->kill_at.tv_nsec / 1000000000L;
-            w->kill_at.tv_nsec %= 1000000000L;
+            kill_timer_arm(&w->kill);
         }
     }
-}
-
-static int poll_timeout_ms(const struct watch *w)
-{
-    if (!w->terminating_signal)
-        return -1;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t left = us_between(&now, &w->kill_at) / 1000;
-    return left > 0 ? (int)left + 1 : 0;
 }
 
 static int exit_status(const struct watch *w, const siginfo_t *info)
@@ -138,12 +118,12 @@ int supervise(struct supervision *sup, int pidfd, int report_fd,
             {.fd = w.signal_fd, .events = POLLIN},
             {.fd = w.report_fd, .events = POLLIN},
         };
-        int n = poll(fds, w.report_fd >= 0 ? 3 : 2, poll_timeout_ms(&w));
+        int n = poll(fds, w.report_fd >= 0 ? 3 : 2, kill_timer_poll_ms(&w.kill));
         if (n < 0 && errno != EINTR)
             break;
         if (n == 0) {   /* the grace period is over */
             syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-            w.kill_at.tv_sec += 3600;
+            kill_timer_disarm(&w.kill);
             continue;
         }
         if (w.report_fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP)))
