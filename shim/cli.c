@@ -86,9 +86,6 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static const char *const dev_nodes[] = {
-    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
-};
 
 static int add_bind(struct plan *plan, const char *option, const char *value,
                     unsigned flags, struct shim_error *err)
@@ -118,19 +115,6 @@ static int add_tmpfs(struct plan *plan, const char *value, struct shim_error *er
     if (path_normalise("--tmpfs", value, value, dst, err) != 0)
         return -1;
     return plan_add_op(plan, OP_TMPFS, OP_RW, NULL, dst, true, "--tmpfs", err);
-}
-
-static int add_dev(struct plan *plan, struct shim_error *err)
-{
-    for (size_t i = 0; i < sizeof dev_nodes / sizeof dev_nodes[0]; i++) {
-        struct stat st;
-        if (stat(dev_nodes[i], &st) != 0)
-            return error_set(err, EXIT_SHIM_ERROR, errno, "--dev: %s", dev_nodes[i]);
-        if (plan_add_op(plan, OP_BIND, OP_RW | OP_DEVICES | OP_NOEXEC, dev_nodes[i],
-                        dev_nodes[i], false, "--dev", err) != 0)
-            return -1;
-    }
-    return 0;
 }
 
 static int parse_fd(struct plan *plan, const char *value, struct shim_error *err)
@@ -225,7 +209,7 @@ static int apply_option(struct plan *plan, int opt, const char *arg, struct shim
     case 't': return add_tmpfs(plan, arg, err);
     case 'p': return plan_has_dst(plan, "/proc") ? 0
                      : plan_add_op(plan, OP_PROC, 0, NULL, "/proc", true, "--proc", err);
-    case 'd': return plan_has_dst(plan, "/dev/null") ? 0 : add_dev(plan, err);
+    case 'd': return plan_add_dev(plan, "--dev", err);
     case OPT_STDIN: plan->keep_stdin = true; return 0;
     case OPT_STDOUT: plan->keep_stdout = true; return 0;
     case OPT_STDERR: plan->keep_stderr = true; return 0;

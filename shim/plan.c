@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -87,6 +88,24 @@ int plan_add_op(struct plan *plan, enum op_kind kind, unsigned flags, const char
         .dst = xstrdup(dst), .src_is_dir = src_is_dir, .origin = origin,
     };
     strset_add(&plan->dsts, op->dst, (const void *)(uintptr_t)plan->n_ops);
+    return 0;
+}
+
+int plan_add_dev(struct plan *plan, const char *origin, struct shim_error *err)
+{
+    static const char *const nodes[] = {
+        "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+    };
+    if (plan_has_dst(plan, "/dev/null"))
+        return 0;
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        struct stat st;
+        if (stat(nodes[i], &st) != 0)
+            return error_set(err, EXIT_SHIM_ERROR, errno, "%s: %s", origin, nodes[i]);
+        if (plan_add_op(plan, OP_BIND, OP_RW | OP_DEVICES | OP_NOEXEC, nodes[i], nodes[i],
+                        false, origin, err) != 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -89,6 +89,9 @@ int plan_add_op(struct plan *plan, enum op_kind kind, unsigned flags, const char
                 struct shim_error *err);
 /* True when some op already provides dst. */
 bool plan_has_dst(const struct plan *plan, const char *dst);
+/* The minimal /dev (null, zero, full, random, urandom), each bound from the host, usable
+ * as a device, not executable. Does nothing when /dev/null is in the plan already. */
+int plan_add_dev(struct plan *plan, const char *origin, struct shim_error *err);
 /* Appends NAME=VALUE (copied) to the environment. */
 void plan_add_env(struct plan *plan, const char *assignment);
 

@@ -32,9 +32,6 @@ static const struct spec_variant env_variants[] = {
     {"NoSeccomp", ENV_NO_SECCOMP, false, false},
 };
 
-static const char *const dev_nodes[] = {
-    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
-};
 
 /* The kernel's limit for both names (__NEW_UTS_LEN). */
 enum { UTS_NAME_MAX = 64 };
@@ -101,15 +98,7 @@ static int add_tmpfs(struct env_state *st, json_t *value)
 
 static int add_dev(struct env_state *st)
 {
-    for (size_t i = 0; i < COUNT(dev_nodes); i++) {
-        struct stat sb;
-        if (stat(dev_nodes[i], &sb) != 0)
-            return ctx_fail(st->ctx, "Dev: %s: %s", dev_nodes[i], strerror(errno));
-        if (plan_add_op(&st->ep->plan, OP_BIND, OP_RW | OP_DEVICES | OP_NOEXEC, dev_nodes[i],
-                        dev_nodes[i], false, "Dev", st->ctx->err) != 0)
-            return ctx_rethrow(st->ctx);
-    }
-    return 0;
+    return plan_add_dev(&st->ep->plan, "Dev", st->ctx->err) != 0 ? ctx_rethrow(st->ctx) : 0;
 }
 
 static int add_procfs(struct env_state *st)
