@@ -11,7 +11,7 @@ set -eu
 [ "${VOID_DEPS_SKIP:-0}" = 1 ] && exit 0
 
 pkgs_build="gcc make libc6-dev libcap-dev libjansson-dev libssl-dev zlib1g-dev pkg-config"
-pkgs_test="$pkgs_build libcmocka-dev python3 python3-pytest util-linux keyutils man-db bubblewrap curl openssl gzip gnuplot-nox manpages manpages-dev"
+pkgs_test="$pkgs_build libcmocka-dev python3 python3-pytest util-linux keyutils man-db bubblewrap hyperfine curl openssl gzip gnuplot-nox manpages manpages-dev"
 pkgs_bench="$pkgs_build hyperfine bubblewrap firejail musl-tools wrk nginx curl openssl gzip"
 pkgs_paper="gnuplot-nox graphviz texlive-latex-base texlive-latex-recommended texlive-fonts-recommended manpages manpages-dev"
 
