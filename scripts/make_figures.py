@@ -23,8 +23,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables"))
-from paper_data import (REPO, Missing, Results, label, machine, run_label,  # noqa: E402
-                        summarize, tex_escape)
+from paper_data import (REPO, Missing, Results, add_run_arguments, label,  # noqa: E402
+                        machine, run_label, summarize, tex_escape)
 
 GP_DIR = os.path.join(REPO, "scripts", "figures")
 NS_ORDER = ["none", "user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time", "all7",
@@ -571,11 +571,7 @@ def missing_float(name, why):
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--results", default=os.path.join(REPO, "results"))
-    p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
-    p.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
-    p.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
-    p.add_argument("--apps-run", default=os.environ.get("PAPER_APPS_RUN") or None)
+    add_run_arguments(p)
     p.add_argument("--only", default=None)
     p.add_argument("--require", default="", help="comma-separated figures that must be made")
     p.add_argument("--allow-untracked", action="store_true",

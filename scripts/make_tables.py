@@ -25,8 +25,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables"))
-from paper_data import (REPO, Missing, Results, machine, percentile,  # noqa: E402
-                        run_label, summarize, tex_escape)
+from paper_data import (REPO, Missing, Results, add_run_arguments, machine,  # noqa: E402
+                        percentile, run_label, summarize, tex_escape)
 import paper_data  # noqa: E402
 
 # Kernel release years (the mainline release of each version, from the release
@@ -561,11 +561,7 @@ def write_numbers(path, flags, macros, notes):
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--results", default=os.path.join(REPO, "results"))
-    p.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
-    p.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
-    p.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
-    p.add_argument("--apps-run", default=os.environ.get("PAPER_APPS_RUN") or None)
+    add_run_arguments(p)
     p.add_argument("--man-dir", default="/usr/share/man")
     p.add_argument("--allow-untracked", action="store_true")
     a = p.parse_args(argv)

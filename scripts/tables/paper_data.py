@@ -19,6 +19,17 @@ except ImportError:  # pragma: no cover - bench_stats ships beside this file
     bench_stats = None
 
 
+def add_run_arguments(parser):
+    """The options both generators take: where the results are, where the generated
+    files go, and which run of each experiment to read (committed references by
+    default; PAPER_*_RUN names another)."""
+    parser.add_argument("--results", default=os.path.join(REPO, "results"))
+    parser.add_argument("--out", default=os.path.join(REPO, "paper", "generated"))
+    parser.add_argument("--bench-run", default=os.environ.get("PAPER_BENCH_RUN") or None)
+    parser.add_argument("--probe-run", default=os.environ.get("PAPER_PROBE_RUN") or None)
+    parser.add_argument("--apps-run", default=os.environ.get("PAPER_APPS_RUN") or None)
+
+
 class Missing(Exception):
     """The data a figure or table needs is not there (or not committed)."""
 
