@@ -61,9 +61,9 @@ def test_exit_status_when_killed_from_the_host_is_137(void):
     assert p.returncode == 128 + signal.SIGKILL
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_signal_to_shim_stops_the_void_within_a_second(void, sig):
-    p, pid = start_sleeper(void, f"stop-{int(sig)}")
+def signal_shim(p, pid, sig):
+    """Sends sig to the shim p whose void's host pid is pid; returns (seconds until the
+    shim exited, whether the void was gone within a second)."""
     try:
         t0 = time.monotonic()
         p.send_signal(sig)
@@ -76,6 +76,13 @@ def test_signal_to_shim_stops_the_void_within_a_second(void, sig):
     finally:
         p.kill()
         p.communicate(timeout=5)
+    return elapsed, gone
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_to_shim_stops_the_void_within_a_second(void, sig):
+    p, pid = start_sleeper(void, f"stop-{int(sig)}")
+    elapsed, gone = signal_shim(p, pid, sig)
     assert p.returncode == 128 + sig, f"shim exited {p.returncode} after {sig.name}"
     assert elapsed < 1.0, f"shim took {elapsed:.2f} s to stop after {sig.name}"
     assert gone, f"the void (host pid {pid}) still runs 1 s after {sig.name}"
@@ -86,18 +93,7 @@ def test_signal_to_shim_stops_a_void_that_handles_it(void, sig):
     """The program catches SIGINT/SIGTERM and carries on: the shim must still stop the
     void within a second (by SIGKILL if need be)."""
     p, pid = start_sleeper(void, f"trap-{int(sig)}", trap=True)
-    try:
-        t0 = time.monotonic()
-        p.send_signal(sig)
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        elapsed = time.monotonic() - t0
-        gone = wait_gone(pid, max(0.0, 1.0 - elapsed))
-    finally:
-        p.kill()
-        p.communicate(timeout=5)
+    elapsed, gone = signal_shim(p, pid, sig)
     assert gone, f"the void (host pid {pid}) still runs 1 s after {sig.name}"
     assert elapsed < 1.0, f"shim took {elapsed:.2f} s to stop after {sig.name}"
     assert p.returncode in (128 + sig, 128 + signal.SIGKILL), p.returncode
