@@ -11,7 +11,7 @@
 
 #include "void.h"
 
-static int drop_capabilities(struct shim_error *err)
+static int drop_capabilities(cap_t no_caps, struct shim_error *err)
 {
     /* The bounding set first: dropping from it needs CAP_SETPCAP, still held. */
     for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
@@ -21,19 +21,13 @@ static int drop_capabilities(struct shim_error *err)
     /* One call, where libcap's cap_reset_ambient() first asks about each capability. */
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "caps: clear ambient set");
-    cap_t none = cap_init();
-    if (!none)
-        return error_set(err, EXIT_SHIM_ERROR, errno, "caps: cap_init");
-    int r = cap_set_proc(none);
-    int e = errno;
-    cap_free(none);
-    if (r != 0)
-        return error_set(err, EXIT_SHIM_ERROR, e, "caps: clear effective, permitted, "
+    if (cap_set_proc(no_caps) != 0)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "caps: clear effective, permitted, "
                          "inheritable");
     return 0;
 }
 
-int void_last(const struct plan *plan, struct shim_error *err)
+int void_last(const struct void_context *ctx, struct shim_error *err)
 {
     if (setsid() < 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: setsid");
@@ -45,7 +39,7 @@ int void_last(const struct plan *plan, struct shim_error *err)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: RLIMIT_CORE 0");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: PR_SET_NO_NEW_PRIVS");
-    if (!plan->no_seccomp && void_seccomp(err) != 0)
+    if (ctx->seccomp && void_seccomp(ctx->seccomp, err) != 0)
         return -1;
-    return drop_capabilities(err);
+    return drop_capabilities(ctx->no_caps, err);
 }

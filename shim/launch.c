@@ -5,10 +5,13 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "clone_vfork.h"
 #include "supervise.h"
 #include "void.h"
 
@@ -29,7 +32,29 @@ void supervised_signals(sigset_t *set)
         sigaddset(set, signals[i]);
 }
 
-static pid_t clone_void(int cgroup_fd, int *pidfd)
+/* Linux 6.1 made execve enter the time_for_children namespace (commit 2b5f9dad32ed,
+ * "fs/exec: switch timens when a task gets a new mm"); before, only setns could, and
+ * setns into a time namespace refuses a task that shares its memory. */
+static bool exec_enters_time_ns(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        struct utsname u;
+        char *dot = NULL;
+        long major = uname(&u) == 0 ? strtol(u.release, &dot, 10) : 0;
+        long minor = dot && *dot == '.' ? strtol(dot + 1, NULL, 10) : 0;
+        known = major > 6 || (major == 6 && minor >= 1);
+    }
+    return known;
+}
+
+static int child_entry(void *ctx)
+{
+    void_child(ctx);
+}
+
+/* Returns in the parent only (the child runs void_child and never comes back). */
+static pid_t clone_void(struct void_context *ctx, int cgroup_fd, int *pidfd)
 {
     struct clone_args args = {
         .flags = void_namespaces | CLONE_PIDFD,
@@ -40,7 +65,15 @@ static pid_t clone_void(int cgroup_fd, int *pidfd)
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)cgroup_fd;
     }
-    return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    if (ctx->time_on_exec) {
+        pid_t pid = clone_vfork(&args, child_entry, ctx);
+        if (pid >= 0 || errno != ENOSYS)
+            return pid;
+    }
+    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0)
+        void_child(ctx);
+    return pid;
 }
 
 static int64_t elapsed_us(const struct timespec *since)
@@ -67,6 +100,12 @@ static int ambient_phase(const struct plan *plan, struct void_context *ctx, int 
     if (ctx->parent_pidfd < 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "pidfd_open (Linux 5.3 or later "
                          "needed)");
+    ctx->time_on_exec = exec_enters_time_ns();
+    ctx->no_caps = cap_init();
+    ctx->seccomp = plan->no_seccomp ? NULL : void_seccomp_program();
+    ctx->own_devs = calloc(plan->n_ops + 1, sizeof *ctx->own_devs);
+    if (!ctx->no_caps || !ctx->own_devs)
+        return error_set(err, EXIT_SHIM_ERROR, errno, "out of memory");
     return 0;
 }
 
@@ -76,6 +115,11 @@ static void close_ambient(struct void_context *ctx, int report[2])
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
         if (fds[i] >= 0)
             close(fds[i]);
+    if (ctx->no_caps)
+        cap_free(ctx->no_caps);
+    free(ctx->own_devs);
+    ctx->no_caps = NULL;
+    ctx->own_devs = NULL;
 }
 
 static int clone_error(int errnum, struct shim_error *err)
@@ -111,16 +155,14 @@ int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned ser
         return -1;
     }
     clock_gettime(CLOCK_MONOTONIC, &t);
-    pid_t pid = clone_void(vi->leaf.fd, &vi->pidfd);
+    vi->clone_started_us = t.tv_sec * 1000000LL + t.tv_nsec / 1000;
+    pid_t pid = clone_void(&ctx, vi->leaf.fd, &vi->pidfd);
     if (pid < 0 && vi->leaf.fd >= 0 && (errno == EACCES || errno == EPERM || errno == EBUSY)) {
         /* Allowed to create the leaf but not to move into it: go without. */
         cgroup_leaf_remove(&vi->leaf);
-        pid = clone_void(-1, &vi->pidfd);
+        pid = clone_void(&ctx, -1, &vi->pidfd);
     }
-    if (pid == 0)
-        void_child(&ctx);
     int clone_errno = errno;
-    vi->clone_us = elapsed_us(&t);
     cgroup_leaf_release_fd(&vi->leaf);
     close_ambient(&ctx, report);
     if (pid < 0) {
@@ -161,7 +203,7 @@ int void_run(const struct plan *plan, const struct timespec *started)
         status = err.status;
     } else {
         sup.cgroup_us = vi.cgroup_us;
-        sup.clone_us = vi.clone_us;
+        sup.clone_started_us = vi.clone_started_us;
         status = supervise(&sup, vi.pidfd, vi.report_fd, &handled);
         vi.report_fd = -1;   /* closed by supervise */
         void_instance_release(&vi);

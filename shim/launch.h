@@ -18,7 +18,8 @@ struct void_instance {
     int pidfd;                /* readable when the void has exited */
     int report_fd;            /* setup errors and timings; end of file once exec'd */
     struct cgroup_leaf leaf;  /* removed by void_instance_release */
-    int64_t cgroup_us, clone_us;
+    int64_t cgroup_us;
+    int64_t clone_started_us; /* CLOCK_MONOTONIC when clone3 was called, for --timings */
 };
 
 /* The signals supervisors handle with a signalfd; block them before the first spawn. */

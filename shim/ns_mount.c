@@ -305,12 +305,11 @@ static int leave_old_root(struct mount_state *st, struct shim_error *err)
     return 0;
 }
 
-int void_mount(const struct plan *plan, struct shim_error *err)
+int void_mount(const struct plan *plan, dev_t *own_devs, struct shim_error *err)
 {
     if (enter_new_root(plan->tmpdir, err) != 0)
         return -1;
-    struct mount_state st = {.parent_fd = -1};
-    st.own_devs = calloc(plan->n_ops + 1, sizeof *st.own_devs);
+    struct mount_state st = {.parent_fd = -1, .own_devs = own_devs};
     st.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     st.old_root_fd = open("/" OLD_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
     struct stat sb;
@@ -325,6 +324,5 @@ int void_mount(const struct plan *plan, struct shim_error *err)
         r = leave_old_root(&st, err);
     close_fd(&st.old_root_fd);
     close_fd(&st.root_fd);
-    free(st.own_devs);
     return r;
 }

@@ -1,8 +1,11 @@
 /* The time namespace. clone3 cannot take CLONE_NEWTIME usefully: offsets can only be
  * written before the first task enters, so the child unshares (which affects only its
- * future children), writes the offsets, and then joins the new namespace itself with
- * setns on /proc/self/ns/time_for_children. The void's CLOCK_MONOTONIC and
- * CLOCK_BOOTTIME then start near zero, which says nothing about the host's uptime. */
+ * future children) and writes the offsets. Since Linux 6.1 execve moves a task into
+ * its time_for_children namespace, so the program starts inside it; on older kernels
+ * the child joins it itself with setns on /proc/self/ns/time_for_children (which a
+ * task sharing its memory cannot do: launch.c clones fork-style there). The void's
+ * CLOCK_MONOTONIC and CLOCK_BOOTTIME then start near zero, which says nothing about
+ * the host's uptime. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -24,8 +27,9 @@ static int64_t clock_ns(clockid_t clock)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int void_time(int64_t *offset_ns, struct shim_error *err)
+int void_time(bool join_now, int64_t *offset_ns, struct shim_error *err)
 {
+    *offset_ns = 0;
     if (unshare(CLONE_NEWTIME) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "time: unshare(CLONE_NEWTIME)");
     /* Negative offsets of the current readings: the clocks restart at (nearly) zero.
@@ -37,6 +41,8 @@ int void_time(int64_t *offset_ns, struct shim_error *err)
              -(long long)mono, -(long long)boot);
     if (write_file("/proc/self/timens_offsets", offsets) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "time: write /proc/self/timens_offsets");
+    if (!join_now)
+        return 0;
     int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return error_set(err, EXIT_SHIM_ERROR, errno,

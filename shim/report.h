@@ -15,6 +15,10 @@ struct report {
     int32_t kind;
     int32_t status;                  /* REPORT_ERROR: exit status (125, 126, 127) */
     int64_t step_us[STEP_COUNT];     /* REPORT_TIMINGS */
+    /* REPORT_TIMINGS: when the child began and when it was about to exec, on the
+     * shim's CLOCK_MONOTONIC in us (the parent sleeps from clone3 to exec, so only
+     * the child can say when its setup began and ended) */
+    int64_t started_us, sent_us;
     char msg[sizeof ((struct shim_error *)0)->msg];
 };
 

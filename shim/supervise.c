@@ -25,7 +25,6 @@ struct watch {
     struct report error;
     struct report timings;
     bool have_timings;
-    struct timespec timings_at;
     int terminating_signal;          /* forwarded, with a kill deadline */
     struct kill_timer kill;
 };
@@ -43,15 +42,17 @@ static void print_timings(const struct watch *w)
     };
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t now_us = now.tv_sec * 1000000LL + now.tv_nsec / 1000;
     const struct supervision *s = w->sup;
     fprintf(stderr, "{\"parse_us\":%lld,\"resolve_us\":%lld,\"cgroup_us\":%lld,"
             "\"clone_us\":%lld", (long long)s->parse_us, (long long)s->resolve_us,
-            (long long)s->cgroup_us, (long long)s->clone_us);
+            (long long)s->cgroup_us, (long long)(w->timings.started_us - s->clone_started_us));
     for (int i = 0; i < STEP_COUNT; i++)
         fprintf(stderr, ",\"%s_us\":%lld", names[i], (long long)w->timings.step_us[i]);
+    /* exec: from the end of the setup to the report pipe's end of file (its CLOEXEC
+     * write end closes once execve has replaced the child's memory) */
     fprintf(stderr, ",\"exec_us\":%lld,\"total_us\":%lld}\n",
-            (long long)us_between(&w->timings_at, &now),
-            (long long)us_between(s->started, &now));
+            (long long)(now_us - w->timings.sent_us), (long long)us_between(s->started, &now));
 }
 
 /* Reads what the void's setup reports; closes the pipe at end of file, which means the
@@ -66,7 +67,6 @@ static void read_report(struct watch *w)
     } else if (got == 1 && r.kind == REPORT_TIMINGS) {
         w->timings = r;
         w->have_timings = true;
-        clock_gettime(CLOCK_MONOTONIC, &w->timings_at);
     }
     if (got == 1)
         return;

@@ -11,7 +11,8 @@
 struct supervision {
     bool timings;                   /* print the --timings JSON once exec is confirmed */
     const struct timespec *started; /* when main began */
-    int64_t parse_us, resolve_us, cgroup_us, clone_us;   /* measured by the shim */
+    int64_t parse_us, resolve_us, cgroup_us;   /* measured by the shim */
+    int64_t clone_started_us;       /* CLOCK_MONOTONIC, us, when clone3 was called */
 };
 
 /* Returns the shim's exit status. handled: the signals blocked for signalfd. */

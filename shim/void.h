@@ -3,8 +3,11 @@
 #ifndef VOID_VOID_H
 #define VOID_VOID_H
 
+#include <linux/filter.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/capability.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -24,6 +27,12 @@ struct void_context {
     int report_fd;          /* write end of the channel to the supervisor (CLOEXEC) */
     int parent_pidfd;       /* readable once the shim has died */
     sigset_t saved_mask;    /* the caller's signal mask, restored right before exec */
+    bool time_on_exec;      /* execve enters time_for_children (Linux 6.1+): no setns */
+    /* Allocated by the parent: with CLONE_VM the child shares its heap, and whatever
+     * it allocated there before exec would stay behind in the shim. */
+    cap_t no_caps;          /* every capability set empty */
+    const struct sock_fprog *seccomp;   /* NULL with --no-seccomp */
+    dev_t *own_devs;        /* room for plan->n_ops + 1 device numbers (ns_mount.c) */
 };
 
 /* Runs in the cloned child; never returns. */
@@ -31,14 +40,18 @@ __attribute__((noreturn)) void void_child(const struct void_context *ctx);
 
 int void_user(const struct void_context *ctx, struct shim_error *err);
 int void_nested_userns_off(struct shim_error *err);
-/* Enters a fresh time namespace; *offset_ns is what CLOCK_MONOTONIC moved by. */
-int void_time(int64_t *offset_ns, struct shim_error *err);
-int void_mount(const struct plan *plan, struct shim_error *err);
+/* Creates a fresh time namespace with the clocks moved back to near zero. The program
+ * enters it at execve (Linux 6.1+); with join_now the caller enters it at once, and
+ * *offset_ns is what its CLOCK_MONOTONIC moved by (0 otherwise). */
+int void_time(bool join_now, int64_t *offset_ns, struct shim_error *err);
+int void_mount(const struct plan *plan, dev_t *own_devs, struct shim_error *err);
 int void_uts(const struct plan *plan, struct shim_error *err);
 int void_net(const struct plan *plan, struct shim_error *err);
 int void_fds(const struct void_context *ctx, struct shim_error *err);
-int void_seccomp(struct shim_error *err);
-int void_last(const struct plan *plan, struct shim_error *err);
+/* The filter (seccomp.c), built once in the parent; installed by the child. */
+const struct sock_fprog *void_seccomp_program(void);
+int void_seccomp(const struct sock_fprog *prog, struct shim_error *err);
+int void_last(const struct void_context *ctx, struct shim_error *err);
 
 /* Explains why user namespaces may be unavailable (sysctl / AppArmor), or "". */
 const char *userns_hint(void);

@@ -190,7 +190,17 @@ def test_env_option_and_host_variable_absent(void):
 
 
 def test_nested_user_namespaces_refused(void):
+    """The seccomp filter refuses CLONE_NEWUSER (EPERM)..."""
     r = void.inspect()
+    n = r["nested_userns"]
+    assert n["ok"] is False, "unshare(CLONE_NEWUSER) succeeded inside the void"
+    assert n["errno"] == errno.EPERM, \
+        f"expected EPERM (the seccomp filter), got errno {n['errno']}"
+
+
+def test_nested_user_namespaces_refused_without_seccomp(void):
+    """...and without the filter, user.max_user_namespaces = 0 does (ENOSPC)."""
+    r = void.inspect(["--no-seccomp"])
     n = r["nested_userns"]
     assert n["ok"] is False, "unshare(CLONE_NEWUSER) succeeded inside the void"
     assert n["errno"] == errno.ENOSPC, \
