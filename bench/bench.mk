@@ -9,7 +9,8 @@
 BENCH_MODE ?= quick
 BENCH_OUT  ?=
 BENCH_DIR  := $(BUILD)/bench
-BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o
+# The floor starts its child with the shim's own clone_vfork (the same technique).
+BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o $(BUILD)/shim/clone_vfork.o
 # Everything that runs inside a void or is timed is static: no dynamic loading in the
 # numbers unless a benchmark is about dynamic loading.
 BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic throughput \
@@ -51,7 +52,7 @@ $(BENCH_DIR)/tiny-dyn: bench/tiny.c | deps-build
 	$(CC) $(CFLAGS) -o $@ $<
 
 $(BENCH_DIR)/floor-musl: bench/floor.c bench/common.c bench/voidlib.c bench/common.h \
-                         bench/voidlib.h
+                         bench/voidlib.h shim/clone_vfork.c shim/clone_vfork.h
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $(filter %.c,$^)
 $(BENCH_DIR)/tiny-musl: bench/tiny.c

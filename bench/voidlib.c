@@ -1,10 +1,12 @@
 /* The steps of voiding a mount namespace (see voidlib.h). */
 #include "voidlib.h"
 #include "common.h"
+#include "../shim/clone_vfork.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -159,8 +161,19 @@ static _Noreturn void void_child(const struct void_spec *v)
     child_die("exec");
 }
 
+static int vfork_child(void *spec)
+{
+    void_child(spec);
+}
+
 pid_t void_spawn(const struct void_spec *spec)
 {
+    if (!spec->fork_style) {
+        struct clone3_args args = { .flags = spec->flags, .exit_signal = SIGCHLD };
+        pid_t pid = clone_vfork(&args, vfork_child, (void *)spec);
+        if (pid >= 0 || errno != ENOSYS)
+            return pid;
+    }
     pid_t pid = clone3_fork(spec->flags);
 
     if (pid == 0)

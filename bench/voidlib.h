@@ -37,6 +37,10 @@ struct void_spec {
     uid_t uid;                             /* the caller's, read before the clone */
     gid_t gid;
     int report_fd;                         /* >= 0: O_CLOEXEC pipe for void_times */
+    /* 0: clone3 with CLONE_VM | CLONE_VFORK, as void-shim starts its child (the child
+     * runs in the caller's memory until its exec); 1: a fork-like clone3 (the child
+     * gets a copy-on-write copy of it). */
+    int fork_style;
 };
 
 /* CLOCK_MONOTONIC stamps the child writes on report_fd right before execve (the time
@@ -44,7 +48,7 @@ struct void_spec {
  * pipe then marks the exec itself. */
 struct void_times { uint64_t child_start, ids_done, mount_done; };
 
-/* The whole floor sequence: a fork-like clone3 whose child maps ids, voids the mount
+/* The whole floor sequence: a clone3 (see fork_style) whose child maps ids, voids the mount
  * namespace, binds argv[0] and each bind, detaches and execs argv with an empty
  * environment. Returns the child's pid, or -1 if clone3 failed; a failing step in the
  * child prints it and exits 1. */

@@ -418,6 +418,9 @@ def e2e_commands(b, user):
         cmds.append(("firejail", "unshare -m --propagation private "
                                  f"firejail --quiet --noprofile --net=none --ipc-namespace {t}"))
     cmds.append(("floor", f"{b.bins['floor']} {t}"))
+    # the floor with a fork-like clone3 (the shim's own start until 2026-12): what
+    # CLONE_VM | CLONE_VFORK saves a launcher
+    cmds.append(("floor-fork", f"{b.bins['floor']} -F {t}"))
     cmds.append(("floor+time", f"{b.bins['floor']} -t {t}"))
     if "floor-musl" in b.bins:
         cmds.append(("floor-musl", f"{b.bins['floor-musl']} {t}"))

@@ -178,6 +178,11 @@ def _targets_from(b, e2e, binds, source):
         rows = [
             _ratio(b, shim, e2e.get((user, "floor")), "<=", 1.15,
                    f"{user}: void-shim / floor"),
+            # the same against a floor that clones fork-style, as the floor did (and as
+            # the "clone3 with the same flags" reads) before the shim and the
+            # floor moved to CLONE_VM | CLONE_VFORK: shown for reference
+            _ratio(b, shim, e2e.get((user, "floor-fork")), "<=", 1.15,
+                   f"{user}: void-shim / floor -F (fork-style clone3)"),
             _ratio(b, e2e.get((user, "bwrap")), shim, ">=", 1.5,
                    f"{user}: bwrap --unshare-all / void-shim"),
             _ratio(b, binds.get((user, "bwrap", 1000)), binds.get((user, "void-shim", 1000)),

@@ -29,7 +29,7 @@ from paper_data import (REPO, Missing, Results, add_run_arguments, label,  # noq
 GP_DIR = os.path.join(REPO, "scripts", "figures")
 NS_ORDER = ["none", "user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time", "all7",
             "all8"]
-E2E_ORDER = ["plain", "floor", "floor-musl", "floor+time", "void-shim", "unshare", "bwrap",
+E2E_ORDER = ["plain", "floor", "floor-fork", "floor-musl", "floor+time", "void-shim", "unshare", "bwrap",
              "firejail"]
 SHIM_STEPS = ["parse", "resolve", "cgroup", "clone", "user", "time", "mount", "uts", "net",
               "fds", "last", "exec"]

@@ -327,13 +327,15 @@ def bench_macros(res, run_arg):
         put("e2e", u, v, "e2e", xs)
     m["BenchEtoESource"] = src
     for r_user, tag in (("unpriv", "Unpriv"), ("root", "Root")):
-        for v, name in (("void-shim", "Shim"), ("floor", "Floor"), ("floor+time", "FloorTime"),
+        for v, name in (("void-shim", "Shim"), ("floor", "Floor"), ("floor-fork", "FloorFork"),
+                        ("floor+time", "FloorTime"),
                         ("bwrap", "Bwrap"), ("unshare", "Unshare"), ("plain", "Plain")):
             s = generic.get(f"e2e/{r_user}/{v}/e2e")
             if s:
                 m[f"Start{name}{tag}"] = fmt_us(s["median"])
                 m[f"Start{name}{tag}N"] = str(s["n"])
         for num_, den, name in (("void-shim", "floor", "ShimOverFloor"),
+                                ("void-shim", "floor-fork", "ShimOverFloorFork"),
                                 ("bwrap", "void-shim", "BwrapOverShim"),
                                 ("void-shim", "plain", "ShimOverPlain")):
             a, b = e2e.get((r_user, num_)), e2e.get((r_user, den))

@@ -17,8 +17,13 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
 
 /* The void's setup uses a few pages of this (PATH_MAX buffers, one seccomp program);
  * pages are only backed once touched. One stack serves every spawn: CLONE_VFORK
@@ -26,7 +31,7 @@
 #define CHILD_STACK_SIZE (256 * 1024)
 
 #if defined(__x86_64__)
-static long raw_clone3(struct clone_args *args, int (*fn)(void *), void *arg)
+static long raw_clone3(struct clone3_args *args, int (*fn)(void *), void *arg)
 {
     /* The kernel keeps every register but rax, rcx and r11 in the child: fn and arg
      * are inputs in other registers, so the child still has them after the call. The
@@ -51,7 +56,7 @@ static long raw_clone3(struct clone_args *args, int (*fn)(void *), void *arg)
 }
 #else
 /* No trampoline for this architecture yet: the caller falls back to a fork-style clone. */
-static long raw_clone3(struct clone_args *args, int (*fn)(void *), void *arg)
+static long raw_clone3(struct clone3_args *args, int (*fn)(void *), void *arg)
 {
     (void)args, (void)fn, (void)arg;
     return -ENOSYS;
@@ -77,7 +82,7 @@ static char *child_stack_top(void)
     return top = base + page + CHILD_STACK_SIZE;
 }
 
-pid_t clone_vfork(struct clone_args *args, int (*fn)(void *), void *arg)
+pid_t clone_vfork(struct clone3_args *args, int (*fn)(void *), void *arg)
 {
     char *top = child_stack_top();
     if (!top)

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +14,6 @@
 #include "supervise.h"
 #include "void.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 static const uint64_t void_namespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
                                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
@@ -56,7 +52,7 @@ static int child_entry(void *ctx)
 /* Returns in the parent only (the child runs void_child and never comes back). */
 static pid_t clone_void(struct void_context *ctx, int cgroup_fd, int *pidfd)
 {
-    struct clone_args args = {
+    struct clone3_args args = {
         .flags = void_namespaces | CLONE_PIDFD,
         .pidfd = (uint64_t)(uintptr_t)pidfd,
         .exit_signal = SIGCHLD,
