@@ -31,6 +31,10 @@ struct mount_state {
     size_t n_own_devs;
     char parent_path[PATH_MAX];  /* the parent directory of the previous destination */
     int parent_fd;
+    /* parent_fd is a directory this op's open_parent has just created: empty, on our
+     * own tmpfs, so nothing in it needs looking at before creating the mount point. */
+    bool parent_fresh;
+    bool root_empty;          /* no op has run yet: the new root holds nothing */
 };
 
 static void close_fd(int *fd)
@@ -51,25 +55,31 @@ static bool is_own_dev(const struct mount_state *st, int dir_fd)
     return false;
 }
 
-static int open_component(struct mount_state *st, int dir_fd, const char *name,
+/* Opens dir_fd/name, creating it if missing. *fresh: in, dir_fd was just created by us
+ * (so name cannot exist and the lookup can be skipped); out, name was just created. */
+static int open_component(struct mount_state *st, int dir_fd, const char *name, bool *fresh,
                           const struct mount_op *op, struct shim_error *err)
 {
-    int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0 || errno != ENOENT) {
-        if (fd < 0)
-            error_set(err, EXIT_SHIM_ERROR, errno == ELOOP ? ENOTDIR : errno,
-                      "mount: %s %s: parent component '%s' (never followed as a symlink)",
-                      op->origin, op->dst, name);
-        return fd;
+    if (!*fresh) {
+        int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0 || errno != ENOENT) {
+            if (fd < 0)
+                error_set(err, EXIT_SHIM_ERROR, errno == ELOOP ? ENOTDIR : errno,
+                          "mount: %s %s: parent component '%s' (never followed as a "
+                          "symlink)", op->origin, op->dst, name);
+            return fd;
+        }
+        if (!is_own_dev(st, dir_fd))
+            return error_set(err, EXIT_SHIM_ERROR, 0,
+                             "mount: %s %s: parent '%s' is missing and would have to be "
+                             "created outside the void's own tmpfs", op->origin, op->dst,
+                             name);
     }
-    if (!is_own_dev(st, dir_fd))
-        return error_set(err, EXIT_SHIM_ERROR, 0,
-                         "mount: %s %s: parent '%s' is missing and would have to be "
-                         "created outside the void's own tmpfs", op->origin, op->dst, name);
+    *fresh = true;
     if (mkdirat(dir_fd, name, 0755) != 0 && errno != EEXIST)
         return error_set(err, EXIT_SHIM_ERROR, errno, "mount: %s %s: mkdir %s", op->origin,
                          op->dst, name);
-    fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         error_set(err, EXIT_SHIM_ERROR, errno, "mount: %s %s: open %s", op->origin,
                   op->dst, name);
@@ -84,22 +94,28 @@ static int open_parent(struct mount_state *st, const struct mount_op *op, const 
     const char *slash = strrchr(op->dst, '/');
     size_t parent_len = (size_t)(slash - op->dst);
     *name = slash + 1;
+    st->parent_fresh = false;    /* a reused parent may hold earlier ops' mount points */
     if (st->parent_fd >= 0 && strlen(st->parent_path) == parent_len &&
         memcmp(st->parent_path, op->dst, parent_len) == 0)
         return st->parent_fd;
 
     close_fd(&st->parent_fd);
-    int fd = dup(st->root_fd);
+    int fd = st->root_fd;        /* borrowed until the first component is open */
+    bool fresh = st->root_empty;
     char path[PATH_MAX];
     memcpy(path, op->dst, parent_len);
     path[parent_len] = '\0';
     for (char *part = strtok(path, "/"); part && fd >= 0; part = strtok(NULL, "/")) {
-        int next = open_component(st, fd, part, op, err);
-        close(fd);
+        int next = open_component(st, fd, part, &fresh, op, err);
+        if (fd != st->root_fd)
+            close(fd);
         fd = next;
     }
+    if (fd == st->root_fd)
+        fd = dup(st->root_fd);   /* the parent is / itself: st->parent_fd must be ours */
     if (fd < 0)
         return -1;
+    st->parent_fresh = fresh;
     memcpy(st->parent_path, op->dst, parent_len);
     st->parent_path[parent_len] = '\0';
     return st->parent_fd = fd;
@@ -110,13 +126,14 @@ static int make_mount_point(const struct mount_state *st, int parent_fd, const c
                             bool directory, const struct mount_op *op, struct shim_error *err)
 {
     struct stat sb;
-    if (fstatat(parent_fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (st->parent_fresh)
+        ;   /* an empty directory of ours: nothing to look at */
+    else if (fstatat(parent_fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
         if (S_ISLNK(sb.st_mode))
             return error_set(err, EXIT_SHIM_ERROR, 0,
                              "mount: %s %s: destination is a symlink", op->origin, op->dst);
         return 0;
-    }
-    if (!is_own_dev(st, parent_fd))
+    } else if (!is_own_dev(st, parent_fd))
         return error_set(err, EXIT_SHIM_ERROR, 0,
                          "mount: %s %s: destination is missing and would have to be "
                          "created outside the void's own tmpfs", op->origin, op->dst);
@@ -181,7 +198,8 @@ static int apply_bind(struct mount_state *st, const struct mount_op *op, struct 
     int src_fd = open_source(st, op, err);
     if (src_fd < 0)
         return -1;
-    if ((op->flags & OP_IMPLICIT) && already_visible(parent_fd, name, src_fd)) {
+    if ((op->flags & OP_IMPLICIT) && !st->parent_fresh &&
+        already_visible(parent_fd, name, src_fd)) {
         close(src_fd);
         return 0;
     }
@@ -317,8 +335,11 @@ int void_mount(const struct plan *plan, dev_t *own_devs, struct shim_error *err)
                 ? 0 : error_set(err, EXIT_SHIM_ERROR, errno, "mount: open the new root");
     if (r == 0)
         st.own_devs[st.n_own_devs++] = sb.st_dev;
-    for (size_t i = 0; r == 0 && i < plan->n_ops; i++)
+    st.root_empty = true;
+    for (size_t i = 0; r == 0 && i < plan->n_ops; i++) {
         r = apply_op(&st, &plan->ops[i], err);
+        st.root_empty = false;
+    }
     close_fd(&st.parent_fd);
     if (r == 0)
         r = leave_old_root(&st, err);
