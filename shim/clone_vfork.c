@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,9 +24,15 @@
 #define SYS_clone3 435
 #endif
 
-/* The void's setup uses a few pages of this (PATH_MAX buffers, one seccomp program);
- * pages are only backed once touched. One stack serves every spawn: CLONE_VFORK
- * returns only once the child is done with it. */
+/* The child runs on the caller's own stack, below this call's frame, as a vfork(2)
+ * child does: the caller sleeps until the child has exec'd or exited, so nothing there
+ * is in use, and those pages were most likely touched before (parsing goes deeper than
+ * the void's setup) and cost no page fault again, where a stack of its own would cost
+ * two system calls and a zero-filled page for each page the child touches. The gap
+ * keeps clear of this frame, the trampoline and the red zone; the size is nominal (the
+ * kernel only uses the top; the void's setup needs a few tens of KiB, and the main
+ * thread's stack grows as it is touched). */
+#define CHILD_STACK_GAP 4096
 #define CHILD_STACK_SIZE (256 * 1024)
 
 #if defined(__x86_64__)
@@ -63,32 +68,12 @@ static long raw_clone3(struct clone3_args *args, int (*fn)(void *), void *arg)
 }
 #endif
 
-/* Allocated once per shim, with a guard page below it: an overflow faults instead of
- * writing over the shim's memory. */
-static char *child_stack_top(void)
-{
-    static char *top;
-    if (top)
-        return top;
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    char *base = mmap(NULL, CHILD_STACK_SIZE + page, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (base == MAP_FAILED)
-        return NULL;
-    if (mprotect(base, page, PROT_NONE) != 0) {
-        munmap(base, CHILD_STACK_SIZE + page);
-        return NULL;
-    }
-    return top = base + page + CHILD_STACK_SIZE;
-}
-
 pid_t clone_vfork(struct clone3_args *args, int (*fn)(void *), void *arg)
 {
-    char *top = child_stack_top();
-    if (!top)
-        return -1;
+    uintptr_t top = ((uintptr_t)__builtin_frame_address(0) - CHILD_STACK_GAP) &
+                    ~(uintptr_t)15;
     args->flags |= CLONE_VM | CLONE_VFORK;
-    args->stack = (uint64_t)(uintptr_t)(top - CHILD_STACK_SIZE);
+    args->stack = (uint64_t)(top - CHILD_STACK_SIZE);
     args->stack_size = CHILD_STACK_SIZE;
     long ret = raw_clone3(args, fn, arg);
     if (ret < 0) {

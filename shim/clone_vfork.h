@@ -20,9 +20,10 @@ struct clone3_args {
              set_tid, set_tid_size, cgroup;
 };
 
-/* clone3(args) with CLONE_VM | CLONE_VFORK added and a stack of its own: the child
- * runs fn(arg) and exits with its return value unless it execs first; the caller
- * sleeps until the child has exec'd or exited. Returns the child's pid, or -1 with
+/* clone3(args) with CLONE_VM | CLONE_VFORK added: the child runs fn(arg) on the
+ * caller's stack, below the caller's frame, and exits with its return value unless it
+ * execs first; the caller sleeps until the child has exec'd or exited. Call it from
+ * the main thread (whose stack grows as needed). Returns the child's pid, or -1 with
  * errno (ENOSYS: not supported on this architecture). */
 pid_t clone_vfork(struct clone3_args *args, int (*fn)(void *), void *arg);
 
