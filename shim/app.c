@@ -326,7 +326,7 @@ static int spawn_entrypoint(struct app *app, size_t e, const struct trigger_data
         run.n_cgroup_limits = ep->n_cgroup_limits;
         rv->entrypoint = e;
         rv->serial = ++app->next_serial;
-        r = void_spawn(&run, &app->saved, rv->serial, &rv->vi, err);
+        r = void_spawn(&run, &app->saved, rv->serial, SPAWN_OVERLAP, &rv->vi, err);
     }
     if (r == 0) {
         app->n_running++;

@@ -50,7 +50,8 @@ static int child_entry(void *ctx)
 }
 
 /* Returns in the parent only (the child runs void_child and never comes back). */
-static pid_t clone_void(struct void_context *ctx, int cgroup_fd, int *pidfd)
+static pid_t clone_void(struct void_context *ctx, enum spawn_mode mode, int cgroup_fd,
+                        int *pidfd)
 {
     struct clone3_args args = {
         .flags = void_namespaces | CLONE_PIDFD,
@@ -61,7 +62,7 @@ static pid_t clone_void(struct void_context *ctx, int cgroup_fd, int *pidfd)
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)cgroup_fd;
     }
-    if (ctx->time_on_exec) {
+    if (mode == SPAWN_WAIT_FOR_EXEC && ctx->time_on_exec) {
         pid_t pid = clone_vfork(&args, child_entry, ctx);
         if (pid >= 0 || errno != ENOSYS)
             return pid;
@@ -127,7 +128,7 @@ static int clone_error(int errnum, struct shim_error *err)
 }
 
 int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned serial,
-               struct void_instance *vi, struct shim_error *err)
+               enum spawn_mode mode, struct void_instance *vi, struct shim_error *err)
 {
     struct void_context ctx = {.devnull = -1, .report_fd = -1, .parent_pidfd = -1,
                                .saved_mask = *saved_mask};
@@ -152,11 +153,11 @@ int void_spawn(const struct plan *plan, const sigset_t *saved_mask, unsigned ser
     }
     clock_gettime(CLOCK_MONOTONIC, &t);
     vi->clone_started_us = t.tv_sec * 1000000LL + t.tv_nsec / 1000;
-    pid_t pid = clone_void(&ctx, vi->leaf.fd, &vi->pidfd);
+    pid_t pid = clone_void(&ctx, mode, vi->leaf.fd, &vi->pidfd);
     if (pid < 0 && vi->leaf.fd >= 0 && (errno == EACCES || errno == EPERM || errno == EBUSY)) {
         /* Allowed to create the leaf but not to move into it: go without. */
         cgroup_leaf_remove(&vi->leaf);
-        pid = clone_void(&ctx, -1, &vi->pidfd);
+        pid = clone_void(&ctx, mode, -1, &vi->pidfd);
     }
     int clone_errno = errno;
     cgroup_leaf_release_fd(&vi->leaf);
@@ -194,7 +195,7 @@ int void_run(const struct plan *plan, const struct timespec *started)
     struct void_instance vi;
     struct shim_error err = {0};
     int status;
-    if (void_spawn(plan, &saved, 0, &vi, &err) != 0) {
+    if (void_spawn(plan, &saved, 0, SPAWN_WAIT_FOR_EXEC, &vi, &err) != 0) {
         error_print(&err);
         status = err.status;
     } else {
