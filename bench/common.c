@@ -1,5 +1,6 @@
 /* Shared helpers for the microbenchmarks. */
 #include "common.h"
+#include "../shim/clone_vfork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,20 +83,13 @@ _Noreturn void child_die(const char *what)
     _exit(1);
 }
 
-/* struct clone_args as of Linux 5.5 (CLONE_ARGS_SIZE_VER1), spelled out so that the
- * floor also builds against libcs without kernel headers (musl). */
-struct bench_clone_args {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-    uint64_t set_tid, set_tid_size;
-};
-
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
 
 pid_t clone3_fork(uint64_t flags)
 {
-    struct bench_clone_args args;
+    struct clone3_args args;   /* shim/clone_vfork.h: builds without kernel headers */
 
     memset(&args, 0, sizeof args);
     args.flags = flags;

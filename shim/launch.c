@@ -14,7 +14,6 @@
 #include "supervise.h"
 #include "void.h"
 
-
 static const uint64_t void_namespaces = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
                                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
                                         CLONE_NEWCGROUP;
