@@ -9,14 +9,17 @@
 BENCH_MODE ?= quick
 BENCH_OUT  ?=
 BENCH_DIR  := $(BUILD)/bench
-# The floor starts its child with the shim's own clone_vfork (the same technique).
-BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o $(BUILD)/shim/clone_vfork.o
+# The floor starts its child with the shim's own clone_vfork (the same technique) and
+# writes its id maps with the shim's write_file.
+BENCH_LIB  := $(BENCH_DIR)/common.o $(BENCH_DIR)/voidlib.o $(BUILD)/shim/clone_vfork.o \
+              $(BUILD)/shim/write_file.o
 # Everything that runs inside a void or is timed is static: no dynamic loading in the
 # numbers unless a benchmark is about dynamic loading.
 BENCH_PROGS := clone_flags exec_floor mount_steps bind_scaling static_dynamic throughput \
                e2e_interleave floor
 BENCH_TINY  := tiny tiny-libc tiny-dyn
-BENCH_BINS  := $(BENCH_PROGS:%=$(BENCH_DIR)/%) $(BENCH_TINY:%=$(BENCH_DIR)/%)
+BENCH_BINS  := $(BENCH_PROGS:%=$(BENCH_DIR)/%) $(BENCH_TINY:%=$(BENCH_DIR)/%) \
+               $(BENCH_DIR)/floor_steps
 # Optional: the floor and tiny built against musl (Debian musl-tools), whose start-up does
 # not probe the CPU with CPUID as glibc's does (each CPUID traps to the hypervisor in a
 # VM): this shows what the C library's own start costs a launcher.
@@ -41,6 +44,10 @@ $(BENCH_DIR)/%.o: bench/%.c | deps-build
 $(BENCH_PROGS:%=$(BENCH_DIR)/%): $(BENCH_DIR)/%: $(BENCH_DIR)/%.o $(BENCH_LIB)
 	$(CC) -static $(LDFLAGS) -o $@ $^ -lpthread
 
+# The floor plus the shim's own steps, one option each: links the shim's library.
+$(BENCH_DIR)/floor_steps: $(BENCH_DIR)/floor_steps.o $(BENCH_LIB) $(BUILD)/libshim.a
+	$(CC) -static $(LDFLAGS) -o $@ $^ -lcap
+
 $(BENCH_DIR)/tiny: bench/tiny.c | deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -fno-stack-protector $(BENCH_NOLIBC) -o $@ $<
@@ -52,7 +59,8 @@ $(BENCH_DIR)/tiny-dyn: bench/tiny.c | deps-build
 	$(CC) $(CFLAGS) -o $@ $<
 
 $(BENCH_DIR)/floor-musl: bench/floor.c bench/common.c bench/voidlib.c bench/common.h \
-                         bench/voidlib.h shim/clone_vfork.c shim/clone_vfork.h
+                         bench/voidlib.h shim/clone_vfork.c shim/clone_vfork.h \
+                         shim/write_file.c shim/write_file.h
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -o $@ $(filter %.c,$^)
 $(BENCH_DIR)/tiny-musl: bench/tiny.c

@@ -139,18 +139,6 @@ int read_full(int fd, void *buf, size_t len)
     return 0;
 }
 
-int write_file(const char *path, const char *text)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    int rc;
-
-    if (fd < 0)
-        return -1;
-    rc = write_full(fd, text, strlen(text));
-    close(fd);
-    return rc;
-}
-
 FILE *csv_open(const char *path, const char *header)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");

@@ -44,9 +44,6 @@ int reap(pid_t pid);
 int write_full(int fd, const void *buf, size_t len);
 int read_full(int fd, void *buf, size_t len);
 
-/* Writes a whole small file (for uid_map and friends); returns 0 or -1. */
-int write_file(const char *path, const char *text);
-
 FILE *csv_open(const char *path, const char *header);
 void csv_close(FILE *f);
 

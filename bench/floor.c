@@ -118,7 +118,7 @@ int main(int argc, char **argv)
         die("pipe2");
     /* ids read now: inside the new user namespace they read as the overflow id */
     const struct void_spec v = { plan.flags, STAGE, plan.argv, plan.binds, plan.nbinds,
-                                 getuid(), getgid(), report[1], plan.fork_style };
+                                 getuid(), getgid(), report[1], plan.fork_style, NULL };
     uint64_t clone0 = now_ns();
     pid = void_spawn(&v);
     if (pid < 0)

@@ -67,7 +67,7 @@ static uint64_t one(const struct program *p, int in_void)
 {
     uint64_t t0 = now_ns();
     const struct void_spec v = { NS_ALL7, "/tmp", p->argv, p->libs, p->nlibs, getuid(),
-                           getgid(), -1, 0 };
+                           getgid(), -1, 0, NULL };
     pid_t pid = in_void ? void_spawn(&v) : start_host(p);
 
     if (pid < 0)

@@ -60,7 +60,7 @@ static pid_t start_one(const struct job *j)
     }
     if (strcmp(j->kind, "void") == 0) {
         const struct void_spec v = { NS_ALL7, "/tmp", j->argv, NULL, 0, getuid(),
-                                     getgid(), -1, 0 };
+                                     getgid(), -1, 0, NULL };
         return void_spawn(&v);
     }
     if (posix_spawn(&pid, j->argv[0], NULL, NULL, j->argv, environ) != 0)

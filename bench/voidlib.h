@@ -28,6 +28,13 @@ int void_detach(void);
 
 struct void_bind_spec { const char *src, *dst; };
 
+/* What bench/floor_steps.c adds to the floor, one step at a time. */
+struct void_extra {
+    int cgroup_fd;                          /* >= 0: CLONE_INTO_CGROUP this directory */
+    void (*before_exec)(const void *arg);   /* called last in the child; exits on error */
+    const void *arg;
+};
+
 struct void_spec {
     uint64_t flags;                        /* clone3 namespace flags */
     const char *stage;                     /* where the new root is mounted */
@@ -41,6 +48,7 @@ struct void_spec {
      * runs in the caller's memory until its exec); 1: a fork-like clone3 (the child
      * gets a copy-on-write copy of it). */
     int fork_style;
+    const struct void_extra *extra;        /* NULL for the floor itself */
 };
 
 /* CLOCK_MONOTONIC stamps the child writes on report_fd right before execve (the time
@@ -50,8 +58,8 @@ struct void_times { uint64_t child_start, ids_done, mount_done; };
 
 /* The whole floor sequence: a clone3 (see fork_style) whose child maps ids, voids the mount
  * namespace, binds argv[0] and each bind, detaches and execs argv with an empty
- * environment. Returns the child's pid, or -1 if clone3 failed; a failing step in the
- * child prints it and exits 1. */
+ * environment. Returns the child's pid, or -1 if clone3 failed (EINVAL: a cgroup with
+ * fork_style); a failing step in the child prints it and exits 1. */
 pid_t void_spawn(const struct void_spec *spec);
 
 #endif

@@ -58,8 +58,8 @@ MODES = {
                              "floor", "void-shim", "bwrap"]),
 }
 STEPS = ["clone_flags", "exec_floor", "mount_steps", "bind_scaling", "static_dynamic",
-         "shim_timings", "e2e", "e2e_interleaved", "e2e_binds", "e2e_binds_interleaved",
-         "throughput"]
+         "shim_timings", "e2e", "e2e_interleaved", "e2e_steps", "e2e_binds",
+         "e2e_binds_interleaved", "throughput"]
 
 
 class Bench:
@@ -91,7 +91,7 @@ class Bench:
         bins = {}
         names = ["tiny", "tiny-libc", "tiny-dyn", "floor", "clone_flags", "exec_floor",
                  "mount_steps", "bind_scaling", "static_dynamic", "throughput",
-                 "e2e_interleave"]
+                 "e2e_interleave", "floor_steps"]
         for name in names:
             src = os.path.join(self.build, "bench", name)
             if not os.path.exists(src):
@@ -549,6 +549,52 @@ def step_e2e_interleaved(b):
             b.log(f"  interleaved {user:6} {name:10}: median {row['median']:8.0f} us")
     write_csv(os.path.join(b.out, "e2e_interleaved.csv"), ["user", "variant", "round", "us"],
               rows)
+
+
+# floor_steps options: the shim's steps the floor leaves out, one at a time, then all
+STEP_OPTIONS = [("+cgroup", "-c"), ("+session", "-S"), ("+seccomp", "-s"), ("+caps", "-k"),
+                ("+all", "-c -S -s -k")]
+
+
+def steps_commands(b):
+    t, fs = b.bins["tiny"], b.bins["floor_steps"]
+    cmds = [("floor", f"{b.bins['floor']} {t}"), ("steps-base", f"{fs} {t}")]
+    cmds += [(name, f"{fs} {opts} {t}") for name, opts in STEP_OPTIONS]
+    if "void-shim" in b.bins:
+        cmds.append(("void-shim", f"{b.bins['void-shim']} {t}"))
+    return cmds
+
+
+def _paired_added(xs, base):
+    """Per round: the variant's time minus the base's in the same round (both ran within
+    milliseconds of each other, so load cancels out)."""
+    by_round = dict(base)
+    return [us - by_round[rnd] for rnd, us in xs if rnd in by_round]
+
+
+def step_e2e_steps(b):
+    """What each of the shim's steps costs end to end: the floor plus one step at a time
+    (bench/floor_steps, the shim's own code), interleaved with the floor and the shim.
+    Metric `added`: paired difference per round against steps-base (for void-shim also
+    against +all: what the shim does beyond the floor and these steps)."""
+    rows = []
+    for user, prefix in b.users:
+        cmds = steps_commands(b)
+        got = _interleaved(b, "e2e_steps", user, prefix, cmds, b.cfg["inter_rounds"])
+        for name in (n for n, _ in cmds if n in got):
+            xs = got[name]
+            rows += [[user, name, rnd, round(us, 2)] for rnd, us in xs]
+            row = b.add_summary("e2e_steps", user, name, "e2e", [us for _, us in xs])
+            line = f"  steps {user:6} {name:11}: median {row['median']:7.0f} us"
+            bases = [] if name in ("floor", "steps-base") else ["steps-base"]
+            if name == "void-shim":
+                bases.append("+all")
+            for base in (x for x in bases if x in got):
+                added = b.add_summary("e2e_steps", user, f"{name} - {base}", "added",
+                                      _paired_added(xs, got[base]))
+                line += f", {added['median']:+6.0f} over {base}"
+            b.log(line)
+    write_csv(os.path.join(b.out, "e2e_steps.csv"), ["user", "variant", "round", "us"], rows)
 
 
 def step_e2e_binds_interleaved(b):

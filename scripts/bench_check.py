@@ -23,6 +23,7 @@ RAW = {  # file -> columns that must be numeric
     "bind_scaling.csv": ["n", "iter", "binds_ns", "detach_ns", "roundtrip_ns"],
     "static_dynamic.csv": ["nbinds", "iter", "roundtrip_ns"],
     "throughput.csv": ["creators", "seconds", "count", "per_second"],
+    "e2e_steps.csv": ["round", "us"],
 }
 OPTIONAL = {  # written when the tool they need is there
     "shim_timings.csv": ["iter", "us"],

@@ -243,7 +243,7 @@ def print_table(b, targets, meta):
           f"{'median':>8} {'p10':>8} {'p90':>8} {'p99':>8}  (us)")
     for section in ("clone_flags", "exec_floor", "mount_steps", "bind_scaling",
                     "static_dynamic", "static_dynamic_shim", "shim_timings", "floor_timings", "e2e",
-                    "e2e_interleaved", "e2e_binds", "e2e_binds_interleaved"):
+                    "e2e_interleaved", "e2e_steps", "e2e_binds", "e2e_binds_interleaved"):
         for r in _rows(b, section):
             print(f"{r['section']:18} {r['user']:11} {r['variant']:22} {r['metric']:9} "
                   f"{r['n']:>5} {_fmt(r['median']):>8} {_fmt(r.get('p10')):>8} "

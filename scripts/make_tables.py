@@ -349,6 +349,7 @@ def bench_macros(res, run_arg):
     fj = e2e.get(("hf", "root", "firejail"))
     if fj:
         m["StartFirejailRoot"] = fmt_us(percentile(fj, 50))
+    m.update(steps_macros(tryload("e2e_steps.csv", ["user", "variant", "round", "us"])))
     # Namespace flags.
     cf = {}
     for r in tryload("clone_flags.csv", ["user", "variant", "create_ns", "roundtrip_ns"]):
@@ -474,6 +475,51 @@ def bench_macros(res, run_arg):
             if int(r["creators"]) == c:
                 m[f"Tput{key}{tag}"] = f"{float(r['per_second']):,.0f}".replace(",", "{,}")
     return m, used
+
+
+STEP_TAGS = {"+cgroup": "Cgroup", "+session": "Session", "+seccomp": "Seccomp",
+             "+caps": "Caps", "+all": "All"}
+
+
+def steps_macros(rows):
+    """What each of the shim's steps adds to the floor (e2e_steps.csv, bench/floor_steps):
+    the median of the per-round differences against steps-base; StepsRest: the shim over
+    the floor with all of them."""
+    by = {}
+    for r in rows:
+        by.setdefault((r["user"], r["variant"]), {})[int(r["round"])] = float(r["us"])
+    m = {}
+
+    def added(user, variant, base):
+        xs, b0 = by.get((user, variant)), by.get((user, base))
+        if not xs or not b0:
+            return None
+        return percentile([us - b0[k] for k, us in xs.items() if k in b0], 50)
+
+    for user, tag in (("root", "Root"), ("unpriv", "Unpriv")):
+        for variant, name in STEP_TAGS.items():
+            d = added(user, variant, "steps-base")
+            if d is not None:
+                m[f"StepsAdded{name}{tag}"] = fmt_us(d)
+        rest = added(user, "void-shim", "+all")
+        if rest is not None:
+            m[f"StepsRest{tag}"] = fmt_us(rest)
+        for variant, name in (("+all", "All"), ("void-shim", "Shim"), ("floor", "Floor")):
+            xs = by.get((user, variant))
+            if xs:
+                m[f"StepsStart{name}{tag}"] = fmt_us(percentile(list(xs.values()), 50))
+        a, f = by.get((user, "+all")), by.get((user, "floor"))
+        if a and f:
+            ratio = percentile(list(a.values()), 50) / percentile(list(f.values()), 50)
+            m[f"StepsAllOverFloor{tag}"] = fmt_ratio(ratio)
+            if user == "unpriv":
+                m["StepsAllVersusTarget"] = (
+                    "so this much isolation alone already takes more than the 1.15 times "
+                    "the floor that was the shim's target" if ratio > 1.15 else
+                    "which leaves the shim room within its target of 1.15 times the floor")
+        if (user, "+all") in by:
+            m[f"StepsRounds{tag}"] = str(len(by[(user, "+all")]))
+    return m
 
 
 def apps_macros(res, run_arg):

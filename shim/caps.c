@@ -11,7 +11,7 @@
 
 #include "void.h"
 
-static int drop_capabilities(cap_t no_caps, struct shim_error *err)
+int void_drop_capabilities(cap_t no_caps, struct shim_error *err)
 {
     /* The bounding set first: dropping from it needs CAP_SETPCAP, still held. */
     for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
@@ -27,7 +27,7 @@ static int drop_capabilities(cap_t no_caps, struct shim_error *err)
     return 0;
 }
 
-int void_last(const struct void_context *ctx, struct shim_error *err)
+int void_new_session(struct shim_error *err)
 {
     if (setsid() < 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: setsid");
@@ -37,9 +37,16 @@ int void_last(const struct void_context *ctx, struct shim_error *err)
     const struct rlimit no_core = {0, 0};
     if (setrlimit(RLIMIT_CORE, &no_core) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: RLIMIT_CORE 0");
+    return 0;
+}
+
+int void_last(const struct void_context *ctx, struct shim_error *err)
+{
+    if (void_new_session(err) != 0)
+        return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return error_set(err, EXIT_SHIM_ERROR, errno, "last: PR_SET_NO_NEW_PRIVS");
     if (ctx->seccomp && void_seccomp(ctx->seccomp, err) != 0)
         return -1;
-    return drop_capabilities(ctx->no_caps, err);
+    return void_drop_capabilities(ctx->no_caps, err);
 }

@@ -24,7 +24,8 @@ void cgroup_leaf_create(struct cgroup_leaf *leaf, unsigned serial);
 void cgroup_leaf_apply(const struct cgroup_leaf *leaf, const struct cgroup_limit *limits,
                        size_t n, const char *who);
 /* Removes empty leaves of shims that are gone (SIGKILLed before they could), beside
- * this one. Called while the child voids its namespaces, where it costs nothing. */
+ * this one. Called once the child has been started (with CLONE_VFORK: once it has
+ * exec'd), while the program runs. */
 void cgroup_sweep_stale(const struct cgroup_leaf *leaf);
 /* Closes the fd (the clone holds the cgroup now). */
 void cgroup_leaf_release_fd(struct cgroup_leaf *leaf);

@@ -51,7 +51,15 @@ int void_fds(const struct void_context *ctx, struct shim_error *err);
 /* The filter (seccomp.c), built once in the parent; installed by the child. */
 const struct sock_fprog *void_seccomp_program(void);
 int void_seccomp(const struct sock_fprog *prog, struct shim_error *err);
+/* The last step (caps.c): void_new_session, no_new_privs, the filter, then
+ * void_drop_capabilities. The two parts are public for bench/floor_steps.c, which times
+ * each on its own. */
 int void_last(const struct void_context *ctx, struct shim_error *err);
+/* setsid, a fresh session keyring, RLIMIT_CORE 0. */
+int void_new_session(struct shim_error *err);
+/* The bounding set (one capability at a time: there is no bulk call), the ambient set,
+ * then effective, permitted and inheritable. Needs CAP_SETPCAP, so it goes last. */
+int void_drop_capabilities(cap_t no_caps, struct shim_error *err);
 
 /* Explains why user namespaces may be unavailable (sysctl / AppArmor), or "". */
 const char *userns_hint(void);
