@@ -154,6 +154,8 @@ static _Noreturn void void_child(const struct void_spec *v)
     if (void_map_ids(v->uid, v->gid) < 0)
         child_die("user: map ids");
     t.ids_done = now_ns();
+    if (v->extra && v->extra->after_ids)
+        v->extra->after_ids(v->extra->arg);
     void_mounts(v);
     t.mount_done = now_ns();
     if (v->report_fd >= 0 && write_full(v->report_fd, &t, sizeof t) < 0)

@@ -31,7 +31,10 @@ struct void_bind_spec { const char *src, *dst; };
 /* What bench/floor_steps.c adds to the floor, one step at a time. */
 struct void_extra {
     int cgroup_fd;                          /* >= 0: CLONE_INTO_CGROUP this directory */
-    void (*before_exec)(const void *arg);   /* called last in the child; exits on error */
+    /* Called in the child (each exits on error): after the id maps, while /proc is
+     * still there; and last, right before exec. Either may be NULL. */
+    void (*after_ids)(const void *arg);
+    void (*before_exec)(const void *arg);
     const void *arg;
 };
 

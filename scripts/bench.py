@@ -552,8 +552,9 @@ def step_e2e_interleaved(b):
 
 
 # floor_steps options: the shim's steps the floor leaves out, one at a time, then all
-STEP_OPTIONS = [("+cgroup", "-c"), ("+session", "-S"), ("+seccomp", "-s"), ("+caps", "-k"),
-                ("+all", "-c -S -s -k")]
+STEP_OPTIONS = [("+cgroup", "-c"), ("+time", "-t"), ("+uts", "-u"), ("+fds", "-f"),
+                ("+session", "-S"), ("+seccomp", "-s"), ("+caps", "-k"),
+                ("+all", "-c -t -u -f -S -s -k")]
 
 
 def steps_commands(b):

@@ -477,8 +477,8 @@ def bench_macros(res, run_arg):
     return m, used
 
 
-STEP_TAGS = {"+cgroup": "Cgroup", "+session": "Session", "+seccomp": "Seccomp",
-             "+caps": "Caps", "+all": "All"}
+STEP_TAGS = {"+cgroup": "Cgroup", "+time": "Time", "+uts": "Uts", "+fds": "Fds",
+             "+session": "Session", "+seccomp": "Seccomp", "+caps": "Caps", "+all": "All"}
 
 
 def steps_macros(rows):
