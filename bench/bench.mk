@@ -80,8 +80,9 @@ bench-quick: bench-bins $(BUILD)/bin/void-shim | deps-bench
 bench-full: bench-bins $(BUILD)/bin/void-shim | deps-bench
 	$(BENCH_RUN) full
 # No timing is checked: only that every benchmark runs and writes well-formed files.
-bench-smoke: bench-bins $(BUILD)/bin/void-shim
+bench-smoke: bench-bins $(BUILD)/bin/void-shim checkers
 	$(PYTHON) scripts/bench_stats.py
+	$(PYTHON) scripts/bench_steps_check.py $(BUILD)
 	@rm -rf $(BENCH_DIR)/smoke
 	$(PYTHON) scripts/bench.py --build $(BUILD) --shim $(BUILD)/bin/void-shim \
 	    --out $(BENCH_DIR)/smoke smoke
