@@ -6,7 +6,7 @@ set style histogram rowstacked gap 1
 set boxwidth 0.55
 set ylabel 'time ('.US.')'
 set yrange [0:*]
-set key outside right top vertical Left reverse samplen 1.5
+set key outside below center horizontal Left reverse samplen 1.5 maxcols 5 width 1
 set xtics scale 0
 # Okabe-Ito colours, then the same colours with a hatch for the steps beyond eight.
 COLS = OI_BLUE.' '.OI_ORANGE.' '.OI_GREEN.' '.OI_VERMIL.' '.OI_SKY.' '.OI_PURPLE.' '.OI_YELLOW.' '.OI_GREY
