@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     struct child_steps steps = { 0 };
     struct plan plan;                   /* the defaults: host name "void", no fds kept */
     struct void_context ctx = { .plan = &plan, .devnull = -1 };
-    int cgroup = 0, c;
+    int cgroup = 0, drop_caps = 0, c;
 
     plan_init(&plan);
     while ((c = getopt(argc, argv, "+ctufSsk")) != -1) {
@@ -100,11 +100,13 @@ int main(int argc, char **argv)
             steps.session = 1;
         else if (c == 's')
             steps.seccomp = void_seccomp_program();
-        else if (c == 'k' && !(steps.no_caps = cap_init()))
-            die("cap_init");
-        else if (c != 'k')
+        else if (c == 'k')
+            drop_caps = 1;
+        else
             usage();
     }
+    if (drop_caps && !(steps.no_caps = cap_init()))
+        die("cap_init");
     if (optind >= argc || argv[optind][0] != '/')
         usage();
 

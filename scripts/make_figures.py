@@ -24,7 +24,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables"))
 from paper_data import (REPO, Missing, Results, add_run_arguments, label,  # noqa: E402
-                        machine, run_label, summarize, tex_escape)
+                        machine, paired_median, percentile, run_label, steps_by_round,
+                        summarize, tex_escape)
 
 GP_DIR = os.path.join(REPO, "scripts", "figures")
 NS_ORDER = ["none", "user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time", "all7",
@@ -257,29 +258,21 @@ def fig_start_steps(ctx):
     """End to end, from e2e_steps.csv: the floor, what each of the shim's steps adds to it
     (median paired difference to steps-base), the rest of the shim (over +all); the
     diamond is the shim's median, the red bar 1.15 times the floor's."""
-    rows = ctx.bench_csv("e2e_steps.csv", ["user", "variant", "round", "us"])
-    by = {}
-    for r in rows:
-        by.setdefault((r["user"], r["variant"]), {})[int(r["round"])] = num(r, "us")
+    by = steps_by_round(ctx.bench_csv("e2e_steps.csv", ["user", "variant", "round", "us"]))
 
-    def med(xs):
-        return summarize(xs, 1000)["median"]
-
-    def added(user, variant, base):
-        xs, b0 = by.get((user, variant)), by.get((user, base))
-        if not xs or not b0:
-            return 0.0
-        return med([us - b0[k] for k, us in xs.items() if k in b0])
+    def stacked(user, variant, base):   # a segment: never below zero
+        return max(paired_median(by, user, variant, base) or 0.0, 0.0)
 
     out, ns = [], []
     for user in ("root", "unpriv"):
         floor, shim = by.get((user, "floor")), by.get((user, "void-shim"))
         if not floor or not shim or (user, "+all") not in by:
             continue
-        row = [label({"unpriv": "uid 65534"}.get(user, user)), med(list(floor.values()))]
-        row += [max(added(user, v, "steps-base"), 0.0) for v, _ in STEP_VARIANTS]
-        row += [max(added(user, "void-shim", "+all"), 0.0), med(list(shim.values())),
-                1.15 * med(list(floor.values()))]
+        floor_med = percentile(list(floor.values()), 50)
+        row = [label({"unpriv": "uid 65534"}.get(user, user)), floor_med]
+        row += [stacked(user, v, "steps-base") for v, _ in STEP_VARIANTS]
+        row += [stacked(user, "void-shim", "+all"), percentile(list(shim.values()), 50),
+                1.15 * floor_med]
         out.append(row)
         ns.append(len(shim))
     if not out:

@@ -485,23 +485,14 @@ def steps_macros(rows):
     """What each of the shim's steps adds to the floor (e2e_steps.csv, bench/floor_steps):
     the median of the per-round differences against steps-base; StepsRest: the shim over
     the floor with all of them."""
-    by = {}
-    for r in rows:
-        by.setdefault((r["user"], r["variant"]), {})[int(r["round"])] = float(r["us"])
+    by = paper_data.steps_by_round(rows)
     m, rooms = {}, {}
-
-    def added(user, variant, base):
-        xs, b0 = by.get((user, variant)), by.get((user, base))
-        if not xs or not b0:
-            return None
-        return percentile([us - b0[k] for k, us in xs.items() if k in b0], 50)
-
     for user, tag in (("root", "Root"), ("unpriv", "Unpriv")):
         for variant, name in STEP_TAGS.items():
-            d = added(user, variant, "steps-base")
+            d = paper_data.paired_median(by, user, variant, "steps-base")
             if d is not None:
                 m[f"StepsAdded{name}{tag}"] = fmt_us(d)
-        rest = added(user, "void-shim", "+all")
+        rest = paper_data.paired_median(by, user, "void-shim", "+all")
         if rest is not None:
             m[f"StepsRest{tag}"] = fmt_us(rest)
         for variant, name in (("+all", "All"), ("void-shim", "Shim"), ("floor", "Floor")):

@@ -57,6 +57,27 @@ def summarize(xs, resamples=10000):
     return s
 
 
+def steps_by_round(rows):
+    """e2e_steps.csv rows -> {(user, variant): {round: us}}, for paired differences."""
+    by = {}
+    for r in rows:
+        try:
+            by.setdefault((r["user"], r["variant"]), {})[int(r["round"])] = float(r["us"])
+        except (TypeError, ValueError):
+            raise Missing(f"e2e_steps.csv: round '{r.get('round')}', us '{r.get('us')}' "
+                          "are not numbers") from None
+    return by
+
+
+def paired_median(by, user, variant, base):
+    """The median over rounds of variant's time minus base's in the same round (both ran
+    within milliseconds of each other, so load cancels out), or None without both."""
+    xs, b0 = by.get((user, variant)), by.get((user, base))
+    if not xs or not b0:
+        return None
+    return percentile([us - b0[k] for k, us in xs.items() if k in b0], 50)
+
+
 class Results:
     """results/ as committed: which files are tracked by git, and how to read them."""
 
